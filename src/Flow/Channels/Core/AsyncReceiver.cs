@@ -1,0 +1,222 @@
+using System.Threading.Tasks.Sources;
+
+namespace Flow;
+
+/// <summary>
+/// The one reusable waiter behind <c>RecvAsync</c> and <c>WaitToRecvAsync</c> of a port. A port
+/// has one receiver at a time, so one waiter per port is enough and a pending receive allocates
+/// nothing.
+/// </summary>
+/// <remarks>
+/// Lifecycle of one operation: <see cref="StartRecv"/>/<see cref="StartWait"/> (the core's receiver
+/// guard is held), parked in the core's slot, woken by <see cref="Notify"/> (a sender took it out of
+/// the slot) or by a token callback (which took it out itself), finished on a runtime work item,
+/// and released in <c>GetResult</c>, which is the only place the guard is dropped, so the waiter is
+/// never reset while its previous result is unread.
+/// </remarks>
+internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, IThreadPoolWorkItem
+{
+    private static readonly Action<object?> s_onCancelled = static state => ((AsyncReceiver<T>)state!).OnCancelled();
+
+    private readonly ChanCore<T> _core;
+
+    /// <summary>Continuations run inline in <see cref="Finish"/>, which itself runs on a runtime work item.</summary>
+    private ManualResetValueTaskSourceCore<T> _source;
+
+    /// <summary>False for <c>WaitToRecvAsync</c>: report readiness, take nothing.</summary>
+    private bool _take;
+
+    /// <summary>True when a clean end completes the operation with false instead of throwing.</summary>
+    private bool _endAsFalse;
+
+    /// <summary>The result of a <c>WaitToRecvAsync</c>.</summary>
+    private bool _ready;
+
+    private CancellationToken _cancellation;
+    private CancellationToken _kill;
+    private CancellationTokenRegistration _cancellationRegistration;
+    private CancellationTokenRegistration _killRegistration;
+
+    /// <summary>Set by a token callback that took this waiter out of the slot; read when the work item runs.</summary>
+    private volatile bool _cancelled;
+
+    /// <summary>The same operation seen as a <see cref="ValueTask{Boolean}"/>; created on first use.</summary>
+    private BoolView? _boolView;
+
+    public AsyncReceiver(ChanCore<T> core) => _core = core;
+
+    /// <summary>The message taken by the last <see cref="StartMoveNext"/> that returned true.</summary>
+    public T LastItem { get; private set; } = default!;
+
+    /// <summary>Receives one message; a clean end throws.</summary>
+    public ValueTask<T> StartRecv(CancellationToken cancellationToken, CancellationToken kill)
+    {
+        Begin(take: true, endAsFalse: false, cancellationToken, kill);
+        return new ValueTask<T>(this, _source.Version);
+    }
+
+    /// <summary>Waits until a receive would not wait; true for a message, false for a clean end.</summary>
+    public ValueTask<bool> StartWait(CancellationToken cancellationToken, CancellationToken kill)
+    {
+        Begin(take: false, endAsFalse: true, cancellationToken, kill);
+        return new ValueTask<bool>(_boolView ??= new BoolView(this), _source.Version);
+    }
+
+    /// <summary>Receives one message into <see cref="LastItem"/>; true for a message, false for a clean end.</summary>
+    public ValueTask<bool> StartMoveNext(CancellationToken cancellationToken, CancellationToken kill)
+    {
+        Begin(take: true, endAsFalse: true, cancellationToken, kill);
+        return new ValueTask<bool>(_boolView ??= new BoolView(this), _source.Version);
+    }
+
+    private void Begin(bool take, bool endAsFalse, CancellationToken cancellationToken, CancellationToken kill)
+    {
+        _source.Reset();
+        _take = take;
+        _endAsFalse = endAsFalse;
+        _cancelled = false;
+        _cancellation = cancellationToken;
+        _kill = kill;
+
+        // Register before parking: a callback that fires before we are in the slot finds nothing to
+        // take back, and Advance checks the tokens again after parking.
+        _cancellationRegistration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(s_onCancelled, this) : default;
+        _killRegistration = kill.CanBeCanceled ? kill.UnsafeRegister(s_onCancelled, this) : default;
+        Advance();
+    }
+
+    /// <summary>Finishes the operation if it can, or parks the waiter. Only the owner of the waiter runs this.</summary>
+    private void Advance()
+    {
+        while (true)
+        {
+            if (_cancellation.IsCancellationRequested || _kill.IsCancellationRequested)
+            {
+                FinishCancelled();
+                return;
+            }
+
+            switch (_core.Poll(_take, out T? item, out Exception? failure))
+            {
+                case PollResult.Message:
+                    Finish(item!, ready: true);
+                    return;
+                case PollResult.Ended:
+                    if (_endAsFalse && failure is null && !_core.IsReceiverGone)
+                    {
+                        Finish(default!, ready: false);
+                    }
+                    else
+                    {
+                        FinishWith(_core.EndedException(failure));
+                    }
+
+                    return;
+            }
+
+            if (_core.TryRegister(this))
+            {
+                // A token may have fired while we were not in the slot; its callback found nothing.
+                if ((_cancellation.IsCancellationRequested || _kill.IsCancellationRequested) && _core.TryUnregister(this))
+                {
+                    FinishCancelled();
+                }
+
+                return;
+            }
+        }
+    }
+
+    public override void Notify() => FlowRuntime.Current.Schedule(this);
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_cancelled)
+        {
+            FinishCancelled();
+        }
+        else
+        {
+            Advance();
+        }
+    }
+
+    private void OnCancelled()
+    {
+        // Only the one who takes the waiter out of the slot may finish it; if a sender got there
+        // first, its notify finishes the operation (Advance sees the token and takes nothing).
+        if (_core.TryUnregister(this))
+        {
+            _cancelled = true;
+            FlowRuntime.Current.Schedule(this);
+        }
+    }
+
+    private void FinishCancelled() => FinishWith(Ambient.Cancelled(_cancellation, _kill));
+
+    private void Finish(T item, bool ready)
+    {
+        ReleaseRegistrations();
+        _ready = ready;
+        _source.SetResult(item);
+    }
+
+    private void FinishWith(Exception exception)
+    {
+        ReleaseRegistrations();
+        _source.SetException(exception);
+    }
+
+    private void ReleaseRegistrations()
+    {
+        // Dispose waits for a callback running on another thread, so no callback of this operation
+        // can touch the waiter once it is reused.
+        _cancellationRegistration.Dispose();
+        _killRegistration.Dispose();
+        _cancellationRegistration = default;
+        _killRegistration = default;
+        _cancellation = default;
+        _kill = default;
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _source.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _source.OnCompleted(continuation, state, token, flags);
+
+    T IValueTaskSource<T>.GetResult(short token)
+    {
+        try
+        {
+            return _source.GetResult(token);
+        }
+        finally
+        {
+            _core.ExitReceiving();
+        }
+    }
+
+    private bool GetReady(short token)
+    {
+        try
+        {
+            LastItem = _source.GetResult(token);
+            return _ready;
+        }
+        finally
+        {
+            _core.ExitReceiving();
+        }
+    }
+
+    /// <summary>The operations that answer true or false (wait, enumerate) over the same waiter.</summary>
+    private sealed class BoolView(AsyncReceiver<T> owner) : IValueTaskSource<bool>
+    {
+        public ValueTaskSourceStatus GetStatus(short token) => owner.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            owner.OnCompleted(continuation, state, token, flags);
+
+        public bool GetResult(short token) => owner.GetReady(token);
+    }
+}

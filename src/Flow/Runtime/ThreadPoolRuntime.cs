@@ -1,0 +1,36 @@
+namespace Flow;
+
+/// <summary>The production runtime: the .NET thread pool, the system clock and a per-thread PRNG.</summary>
+internal sealed class ThreadPoolRuntime : FlowRuntime
+{
+    public static readonly ThreadPoolRuntime Instance = new();
+
+    [ThreadStatic]
+    private static ulong t_random;
+
+    private ThreadPoolRuntime()
+    {
+    }
+
+    public override TimeProvider Time => TimeProvider.System;
+
+    // preferLocal: the resumed continuation usually belongs to the task that the current thread
+    // is about to stop running (it is about to await), so the local queue keeps it on a warm core.
+    public override void Schedule(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: true);
+
+    public override int NextRandom(int exclusiveMax)
+    {
+        // xorshift64*: fast, good enough for fair selection, no shared state between threads.
+        ulong x = t_random;
+        if (x == 0)
+        {
+            x = (ulong)Environment.CurrentManagedThreadId * 0x9E3779B97F4A7C15UL ^ (ulong)Environment.TickCount64 | 1UL;
+        }
+
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        t_random = x;
+        return (int)(((x * 0x2545F4914F6CDD1DUL) >> 32) * (ulong)exclusiveMax >> 32);
+    }
+}
