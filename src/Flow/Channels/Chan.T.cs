@@ -21,7 +21,7 @@ namespace Flow;
 /// <para><b>Dataflow.</b> A chan is an <see cref="ITargetBlock{TInput}"/>: a source can
 /// <c>LinkTo</c> it, and <c>Complete</c>/<c>Fault</c> close or fail it.</para>
 /// </remarks>
-public sealed class Chan<T> : ITargetBlock<T>, IDisposable
+public sealed class Chan<T> : ITargetBlock<T>, IDisposable, IOwnedEnd
 {
     private SendWaiter<T>? _sendWaiter;
     private ChanTarget<T>? _target;
@@ -115,6 +115,8 @@ public sealed class Chan<T> : ITargetBlock<T>, IDisposable
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
+
+    void IOwnedEnd.EndOwned(Exception? failure) => Core.CompleteWriting(failure);
 
     /// <inheritdoc />
     public override string ToString() => $"Chan<{typeof(T).Name}>({(IsClosed ? "closed" : "open")})";

@@ -13,7 +13,7 @@ namespace Flow;
 /// sends to this end fail.
 /// </remarks>
 [SuppressMessage("Naming", "CA1711", Justification = "DuplexStream is the guide's name for this type (DESIGN.md); it is not a System.IO.Stream.")]
-public sealed class DuplexStream<TSend, TRecv> : IDisposable
+public sealed class DuplexStream<TSend, TRecv> : IDisposable, IOwnedEnd
 {
     internal DuplexStream(Chan<TSend> outgoing, Port<TRecv> incoming)
     {
@@ -67,4 +67,10 @@ public sealed class DuplexStream<TSend, TRecv> : IDisposable
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
+
+    void IOwnedEnd.EndOwned(Exception? failure)
+    {
+        Outgoing.Core.CompleteWriting(failure);
+        Incoming.Dispose();
+    }
 }

@@ -29,7 +29,7 @@ namespace Flow;
 /// <c>DataflowBlock.ReceiveAsync</c> and the rest of the source protocol work. While linked, the
 /// links are the port's receiver.</para>
 /// </remarks>
-public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, IDisposable
+public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, IDisposable, IOwnedEnd
 {
     internal Port(ChanCore<T> core) => Core = core;
 
@@ -122,6 +122,8 @@ public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, ID
     /// buffered message that is <see cref="IDisposable"/> is disposed, once. Idempotent.
     /// </summary>
     public void Dispose() => Core.DisposeReceiver();
+
+    void IOwnedEnd.EndOwned(Exception? failure) => Dispose();
 
     /// <inheritdoc />
     public override string ToString() => $"Port<{typeof(T).Name}>(count: {Count}{(IsCompleted ? ", completed" : string.Empty)})";

@@ -17,7 +17,7 @@ namespace Flow;
 /// <para><b>Threading.</b> Each handle has one sender at a time; give each concurrent sender its
 /// own clone. <see cref="Clone"/> may be called from any thread.</para>
 /// </remarks>
-public sealed class SharedChan<T> : ITargetBlock<T>, IDisposable
+public sealed class SharedChan<T> : ITargetBlock<T>, IDisposable, IOwnedEnd
 {
     private readonly SenderCount<T> _senders;
 
@@ -127,6 +127,8 @@ public sealed class SharedChan<T> : ITargetBlock<T>, IDisposable
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
+
+    void IOwnedEnd.EndOwned(Exception? failure) => End(failure);
 
     private void End(Exception? failure)
     {

@@ -1,20 +1,26 @@
 namespace Flow;
 
 /// <summary>
-/// What a waiting Flow operation learns from the task it runs in: the ambient kill token.
+/// What a Flow operation learns from the task it runs in: the task itself and its kill token.
 /// </summary>
 /// <remarks>
-/// Read only on paths that are about to wait, so the message fast paths pay nothing for it.
+/// Read only on paths that are about to wait (and by <see cref="Tasks.Current"/>), so the message
+/// fast paths pay nothing for it. The current task flows with the execution context, so it stays
+/// current across the awaits of an async body.
 /// </remarks>
 internal static class Ambient
 {
-    private static readonly AsyncLocal<TaskKillSignal?> s_signal = new();
+    private static readonly AsyncLocal<JoinHandle?> s_current = new();
+
+    /// <summary>The Flow task running on this flow of execution, or null.</summary>
+    public static JoinHandle? CurrentTask
+    {
+        get => s_current.Value;
+        set => s_current.Value = value;
+    }
 
     /// <summary>The kill token of the running Flow task, or <see cref="CancellationToken.None"/>.</summary>
-    public static CancellationToken KillToken => s_signal.Value?.Token ?? default;
-
-    /// <summary>Installs <paramref name="signal"/> as the ambient kill signal of the current flow.</summary>
-    internal static void Enter(TaskKillSignal? signal) => s_signal.Value = signal;
+    public static CancellationToken KillToken => s_current.Value?.KillToken ?? default;
 
     /// <summary>Throws what a killed task sees when <paramref name="kill"/> has fired.</summary>
     public static void ThrowIfKilled(CancellationToken kill)
@@ -31,16 +37,4 @@ internal static class Ambient
     /// </summary>
     public static Exception Cancelled(CancellationToken cancellation, CancellationToken kill) =>
         kill.IsCancellationRequested ? new TaskKilledException() : new OperationCanceledException(cancellation);
-}
-
-/// <summary>The kill switch of one Flow task; its token is what <see cref="Ambient.KillToken"/> returns inside it.</summary>
-internal sealed class TaskKillSignal : IDisposable
-{
-    private readonly CancellationTokenSource _source = new();
-
-    public CancellationToken Token => _source.Token;
-
-    public void Kill() => _source.Cancel();
-
-    public void Dispose() => _source.Dispose();
 }
