@@ -5,12 +5,15 @@ internal static class Catalog
 {
     public static readonly Example[] All =
     [
-        new("spawn", "Spawning tasks", SpawnExamples.SpawnAsync),
-        new("spawn-capture", "Spawning tasks: capturing state", SpawnExamples.CaptureAsync),
-        new("port-chan", "Communication: a port and a chan", ChannelExamples.PortChanAsync),
-        new("shared-chan", "Communication: a SharedChan for several senders", ChannelExamples.SharedChanAsync),
-        new("vector-of-ports", "Communication: a vector of ports", ChannelExamples.VectorOfPortsAsync),
-        new("duplex-stream", "A bi-directional communication path: DuplexStream", DuplexExamples.StringifierAsync),
+        new("spawn", "Spawning tasks", SpawnExamples.SpawnTasks),
+        new("spawn-capture", "Spawning tasks: capturing state", SpawnExamples.CaptureState),
+        new("port-chan", "Communication: a port and a chan", ChannelExamples.PortChan),
+        new("shared-chan", "Communication: a SharedChan for several senders", ChannelExamples.SharedChan),
+        new("vector-of-ports", "Communication: a vector of ports", ChannelExamples.VectorOfPorts),
+        new("try", "Handling task failure: Try", FailureExamples.TryWithFailingBody),
+        new("duplex-stream", "A bi-directional communication path: DuplexStream", DuplexExamples.Stringifier),
         new("select-timeout", "Flow: select with a timeout", SelectExamples.SelectWithTimeoutAsync),
+        new("linked-supervised", "Flow: linked and supervised failure", FailureExamples.LinkedVersusSupervised),
+        new("task-scope", "Flow: a TaskScope", FailureExamples.TaskScopeAsync),
     ];
 }

@@ -29,7 +29,8 @@ foreach (Example example in chosen)
     bool passed;
     try
     {
-        passed = await example.Run(Console.Out);
+        // An example that hangs is a failed example, not a hung run.
+        passed = await example.Run(Console.Out).WaitAsync(TimeSpan.FromMinutes(2));
     }
     catch (Exception e)
     {

@@ -1,5 +1,7 @@
 // Ported from the Rust guide, "Creating a task with a bi-directional communication path"
-// (guide-tasks.txt). A plain Task.Run stands in for `spawn` until Flow's Tasks.Spawn lands.
+// (guide-tasks.txt).
+using static Flow.Tasks;
+
 namespace Flow.Guide;
 
 internal static class DuplexExamples
@@ -17,12 +19,12 @@ internal static class DuplexExamples
     }
     #endregion
 
-    public static async Task<bool> StringifierAsync(TextWriter output)
+    public static bool Stringifier(TextWriter output)
     {
         #region duplex-parent
         var (fromChild, toChild) = DuplexStream.New<int, string>();
 
-        Task child = Task.Run(() => Stringifier(toChild));
+        Spawn(toChild, Stringifier);
 
         fromChild.Send(22);
         bool first = fromChild.Recv() == "22";
@@ -34,7 +36,6 @@ internal static class DuplexExamples
         bool third = fromChild.Recv() == "0";
         #endregion
 
-        await child.WaitAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"   received 22: {first}, 23: {second}, 0: {third}");
         return first && second && third;
     }

@@ -1,39 +1,44 @@
-// Ported from the Rust guide, "Spawning tasks" (guide-tasks.txt). Until Flow's Tasks.Spawn lands,
-// a plain Task.Run stands in for `spawn`; the shape of each example is the guide's.
+// Ported from the Rust guide, "Spawning tasks" (guide-tasks.txt): `spawn` is Flow's Tasks.Spawn.
+using static Flow.Tasks;
+
 namespace Flow.Guide;
 
 internal static class SpawnExamples
 {
-    public static async Task<bool> SpawnAsync(TextWriter output)
+    #region spawn-named
+    // Print something profound in a different task using a named function
+    private static void PrintMessage() => Console.WriteLine("I am running in a different task!");
+    #endregion
+
+    public static bool SpawnTasks(TextWriter output)
     {
         #region spawn
-        // Print something profound in a different task using a named function
-        static void PrintMessage() => Console.WriteLine("I am running in a different task!");
-        Task first = Task.Run(PrintMessage);
+        JoinHandle first = Spawn(PrintMessage);
 
         // Print something more profound in a different task using a lambda expression
-        Task second = Task.Run(() => Console.WriteLine("I am also running in a different task!"));
+        JoinHandle second = Spawn(() => Console.WriteLine("I am also running in a different task!"));
         #endregion
 
-        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
-        output.WriteLine("   both tasks ran");
-        return first.IsCompletedSuccessfully && second.IsCompletedSuccessfully;
+        bool ok = first.Join().IsOk && second.Join().IsOk;
+        output.WriteLine($"   both tasks ended: {first.Status}, {second.Status}");
+        return ok;
     }
 
-    public static async Task<bool> CaptureAsync(TextWriter output)
+    public static bool CaptureState(TextWriter output)
     {
         #region spawn-capture
         // Generate some state locally
         int childTaskNumber = Work.GenerateTaskNumber();
 
-        Task child = Task.Run(() =>
+        JoinHandle child = Spawn(childTaskNumber, static number =>
         {
-            // Capture it in the remote task
-            Console.WriteLine($"I am child number {childTaskNumber}");
+            // Hand it to the remote task, which owns it from now on
+            Console.WriteLine($"I am child number {number}");
         });
         #endregion
 
-        await child.WaitAsync(TimeSpan.FromSeconds(10));
-        return child.IsCompletedSuccessfully;
+        bool ok = child.Join().IsOk;
+        output.WriteLine($"   the child ended: {child.Status}");
+        return ok;
     }
 }
