@@ -18,6 +18,10 @@ internal sealed class ThreadPoolRuntime : FlowRuntime
     // is about to stop running (it is about to await), so the local queue keeps it on a warm core.
     public override void Schedule(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: true);
 
+    public override void Schedule(Action<object?> callback, object? state) => ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: true);
+
+    public override void Resume(Action<object?> continuation, object? state) => continuation(state);
+
     public override int NextRandom(int exclusiveMax)
     {
         // xorshift64*: fast, good enough for fair selection, no shared state between threads.

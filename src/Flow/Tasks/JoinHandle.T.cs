@@ -34,13 +34,7 @@ public abstract class JoinHandle<T> : JoinHandle
 
     /// <summary>Lets <c>await handle</c> return the value; throws <see cref="TaskFailedException"/> when the task failed or was killed.</summary>
     /// <returns>The awaiter.</returns>
-    public new TaskAwaiter<T> GetAwaiter() => AwaitValueAsync().GetAwaiter();
-
-    private async Task<T> AwaitValueAsync()
-    {
-        await WaitEndedAsync(default).ConfigureAwait(false);
-        return AsValueResult().Unwrap();
-    }
+    public new ValueAwaiter GetAwaiter() => new(this);
 
     private Result<T> AsValueResult()
     {
@@ -56,16 +50,36 @@ public abstract class JoinHandle<T> : JoinHandle
         Complete();
     }
 
-    /// <summary>Ends an async body that returned a value.</summary>
-    private protected void EndAsync(Task<T> body)
+    private protected override void OnBodyEnded(Task body)
     {
         if (body.IsCompletedSuccessfully)
         {
-            Complete(body.Result);
+            Complete(((Task<T>)body).Result);
         }
         else
         {
             Fail(Unwrap(body));
         }
+    }
+
+    /// <summary>The awaiter of <c>await handle</c>: the value, once the task ended.</summary>
+    public readonly struct ValueAwaiter : ICriticalNotifyCompletion
+    {
+        private readonly JoinHandle<T> _handle;
+
+        internal ValueAwaiter(JoinHandle<T> handle) => _handle = handle;
+
+        /// <summary>True once the task ended.</summary>
+        public bool IsCompleted => _handle.IsEnded;
+
+        /// <summary>The value; throws <see cref="TaskFailedException"/> when the task failed or was killed.</summary>
+        /// <returns>The task's value.</returns>
+        public T GetResult() => _handle.AsValueResult().Unwrap();
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) => new JoinAwaiter(_handle).OnCompleted(continuation);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) => new JoinAwaiter(_handle).UnsafeOnCompleted(continuation);
     }
 }

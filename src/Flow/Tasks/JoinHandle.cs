@@ -14,61 +14,52 @@ namespace Flow;
 /// <para><b>Killing</b> is cooperative: it fires the task's kill token, and the task's next Flow
 /// operation that would wait throws <see cref="TaskKilledException"/>. A killed task ends
 /// <see cref="TaskState.Killed"/>; linked and supervised relatives die with it.</para>
+/// <para><b>Context.</b> The body runs in the spawner's execution context (as with
+/// <c>Task.Run</c>), so ambient values such as the current <c>Activity</c> flow into it.</para>
 /// <para><b>Threading.</b> Every member is safe to call from any thread, any number of times.</para>
 /// </remarks>
 public abstract class JoinHandle : IThreadPoolWorkItem
 {
+    /// <summary>The value of <see cref="_completion"/> once the task ended.</summary>
     private static readonly object s_ended = new();
+
     private static readonly ContextCallback s_runInContext = static state => ((JoinHandle)state!).RunInContext();
+    private static readonly Action<object?> s_runContinuation = static state => ((Action)state!)();
     private static long s_lastId;
 
-    /// <summary>The scheduler the body runs on.</summary>
-    private readonly Scheduler _scheduler;
+    /// <summary>Where the body runs, and the spawner's context it runs in; dropped when the task starts.</summary>
+    private (Scheduler Scheduler, ExecutionContext? Context)? _start;
 
-    /// <summary>The execution context of the spawner, flowed into the body as <c>Task.Run</c> does; null when flow is suppressed.</summary>
-    private readonly ExecutionContext? _context;
-
-    /// <summary>The spawning Flow task, kept only when this task is linked to it (for up-propagation).</summary>
-    private readonly JoinHandle? _linkedParent;
-
-    /// <summary>A <see cref="TaskState"/>; moves once from Running, by <see cref="End"/>.</summary>
+    /// <summary>A <see cref="TaskState"/>; moves once from Running, in <see cref="End"/>.</summary>
     private int _state;
 
     /// <summary>1 once a kill was requested; set once.</summary>
     private int _killRequested;
 
-    /// <summary>The kill switch behind <see cref="KillToken"/>; created on first use.</summary>
-    private CancellationTokenSource? _kill;
-
     /// <summary>Why the task failed or was killed; written before <see cref="_state"/> leaves Running.</summary>
     private TaskFailure? _failure;
 
-    /// <summary>Null while nobody waits; a <see cref="TaskCompletionSource"/> once someone does; <see cref="s_ended"/> after the end.</summary>
+    /// <summary>The Flow wait the body is in, which <see cref="Kill"/> interrupts directly; null when none.</summary>
+    private IKillable? _watching;
+
+    /// <summary>
+    /// Who waits for the end: null (nobody yet), one awaiter's continuation (an <see cref="Action"/>),
+    /// a <see cref="TaskCompletionSource"/> once there may be several, or <see cref="s_ended"/>.
+    /// </summary>
     private object? _completion;
 
-    /// <summary>Monitors and linked relatives; created on first use.</summary>
-    private Relations? _relations;
-
-    /// <summary>1 once anybody observed the outcome (join, await, try, monitor, scope).</summary>
-    private int _observed;
-
-    /// <summary>Reports the failure if the handle dies unobserved; only for failed tasks.</summary>
-    private UnobservedFailureSentinel? _sentinel;
-
-    private TaskInfo? _info;
+    /// <summary>What only some tasks need (kill token, monitors, relatives, scope); created on first use.</summary>
+    private Extras? _extras;
 
     internal JoinHandle(SpawnOptions? options)
     {
         Id = new TaskId(Interlocked.Increment(ref s_lastId));
         Name = options?.Name;
-        _scheduler = options?.Scheduler ?? Scheduler.Default;
-        _context = ExecutionContext.Capture();
-        LinkMode link = options?.Link ?? LinkMode.Isolated;
-        JoinHandle? parent = link == LinkMode.Isolated ? null : Ambient.CurrentTask;
-        if (parent is not null)
+        _start = (options?.Scheduler ?? Scheduler.Default, ExecutionContext.Capture());
+        if (options is { Link: not LinkMode.Isolated } && Ambient.CurrentTask is { } parent)
         {
             // A link needs a Flow task on both ends; from plain code a linked child is isolated.
-            _linkedParent = link == LinkMode.Linked ? parent : null;
+            EnsureExtras().LinkedParent = options.Link == LinkMode.Linked ? parent : null;
             parent.AddDependent(this);
         }
     }
@@ -83,18 +74,42 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     public TaskState Status => (TaskState)Volatile.Read(ref _state);
 
     /// <summary>True once the task ended (completed, failed or killed).</summary>
-    public bool IsEnded => Status != TaskState.Running;
+    public bool IsEnded => Volatile.Read(ref _state) != (int)TaskState.Running;
 
-    /// <summary>The kill token the body observes; fires when the task is killed.</summary>
+    /// <summary>True once the task was asked to die.</summary>
+    internal bool IsKillRequested => Volatile.Read(ref _killRequested) != 0;
+
+    /// <summary>Registers a wait of the body with this task's kill (see <see cref="KillWatch"/>).</summary>
+    internal KillWatch Watch(IKillable wait)
+    {
+        if (Interlocked.CompareExchange(ref _watching, wait, null) is null)
+        {
+            // Dekker with Kill, which sets the flag and then empties the slot: one of us sees the other.
+            if (IsKillRequested && Interlocked.CompareExchange(ref _watching, null, wait) == wait)
+            {
+                wait.OnKilled();
+            }
+
+            return new KillWatch(this, wait, default, viaToken: false);
+        }
+
+        return new KillWatch(this, wait, KillToken.UnsafeRegister(static w => ((IKillable)w!).OnKilled(), wait), viaToken: true);
+    }
+
+    /// <summary>Ends what <see cref="Watch"/> started, if the kill did not take the wait first.</summary>
+    internal void Unwatch(IKillable wait) => Interlocked.CompareExchange(ref _watching, null, wait);
+
+    /// <summary>The kill token the body observes; fires when the task is killed. Created on first use.</summary>
     internal CancellationToken KillToken
     {
         get
         {
-            CancellationTokenSource? kill = Volatile.Read(ref _kill);
+            Extras extras = EnsureExtras();
+            CancellationTokenSource? kill = Volatile.Read(ref extras.Kill);
             if (kill is null)
             {
                 var created = new CancellationTokenSource();
-                kill = Interlocked.CompareExchange(ref _kill, created, null);
+                kill = Interlocked.CompareExchange(ref extras.Kill, created, null);
                 if (kill is null)
                 {
                     kill = created;
@@ -116,36 +131,51 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     }
 
     /// <summary>What <see cref="Tasks.Current"/> returns inside this task.</summary>
-    internal TaskInfo Info => _info ??= new TaskInfo(this);
+    internal TaskInfo Info => EnsureExtras().Info ??= new TaskInfo(this);
 
     /// <summary>The scope the task belongs to, if it was spawned into one.</summary>
-    internal TaskScope? Scope { get; set; }
+    internal TaskScope? Scope
+    {
+        get => _extras?.Scope;
+        set => EnsureExtras().Scope = value;
+    }
 
     /// <summary>The failure once the task failed or was killed.</summary>
     internal TaskFailure? Failure => IsEnded ? _failure : null;
 
+    /// <summary>True for a body that returns a Task: its current-task marker must flow across awaits.</summary>
+    private protected virtual bool IsAsync => false;
+
     /// <summary>Starts the body on the task's scheduler.</summary>
-    internal void Start() => _scheduler.Start(this);
+    internal void Start() => _start!.Value.Scheduler.Start(this);
 
     void IThreadPoolWorkItem.Execute() => Run();
 
     /// <summary>Runs the body on the current thread, in the spawner's execution context.</summary>
     internal void Run()
     {
-        if (_context is null)
+        ExecutionContext? context = _start?.Context;
+        _start = null;
+        if (context is null)
         {
             RunInContext();
         }
         else
         {
-            ExecutionContext.Run(_context, s_runInContext, this);
+            ExecutionContext.Run(context, s_runInContext, this);
         }
     }
 
     private void RunInContext()
     {
-        JoinHandle? previous = Ambient.CurrentTask;
-        Ambient.CurrentTask = this;
+        // A sync body marks itself in a thread static; an async one in an async local, which the
+        // execution context carries across its awaits (ExecutionContext.Run restores it after).
+        JoinHandle? previous = Ambient.EnterSync(IsAsync ? null : this);
+        if (IsAsync)
+        {
+            Ambient.EnterAsync(this);
+        }
+
         try
         {
             if (Volatile.Read(ref _killRequested) != 0)
@@ -159,11 +189,11 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         }
         finally
         {
-            Ambient.CurrentTask = previous;
+            Ambient.EnterSync(previous);
         }
     }
 
-    /// <summary>Runs the body; ends the task through <see cref="Complete"/> or <see cref="Fail"/>, now or when an async body finishes.</summary>
+    /// <summary>Runs the body; ends the task through <c>Complete</c> or <see cref="Fail"/>, now or when an async body finishes.</summary>
     private protected abstract void RunBody();
 
     /// <summary>Closes and disposes what the body owned (move semantics), as the task ends.</summary>
@@ -171,21 +201,21 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     {
     }
 
-    /// <summary>Waits for an async body and ends the task with its outcome.</summary>
-    private protected static void EndWhenDone(Task body, Action<Task> onDone)
+    /// <summary>Waits for an async body without blocking; <see cref="OnBodyEnded"/> ends the task.</summary>
+    private protected void EndWhenDone(Task body)
     {
         if (body.IsCompleted)
         {
-            onDone(body);
+            OnBodyEnded(body);
         }
         else
         {
-            body.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => onDone(body));
+            body.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => OnBodyEnded(body));
         }
     }
 
-    /// <summary>Ends an async body that returned no value.</summary>
-    private protected void EndAsync(Task body)
+    /// <summary>Ends the task with the outcome of its async body.</summary>
+    private protected virtual void OnBodyEnded(Task body)
     {
         if (body.IsCompletedSuccessfully)
         {
@@ -240,20 +270,18 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         }
         finally
         {
-            // The exchange orders the state before the looks at _relations and _observed below;
-            // Monitor and MarkObserved order their writes before their looks at the state.
+            // The exchange orders the state before the looks at _extras below; Monitor and
+            // MarkObserved order their writes before their looks at the state.
             Interlocked.Exchange(ref _state, (int)state);
-            NotifyMonitors();
-            if (state == TaskState.Failed)
+            Extras? extras = Volatile.Read(ref _extras);
+            if (extras is not null)
             {
-                if (Volatile.Read(ref _observed) == 0)
-                {
-                    Volatile.Write(ref _sentinel, new UnobservedFailureSentinel(failure!));
-                    if (Volatile.Read(ref _observed) != 0)
-                    {
-                        _sentinel?.Suppress();
-                    }
-                }
+                NotifyMonitors(extras);
+            }
+
+            if (state == TaskState.Failed && (extras is null || Volatile.Read(ref extras.Observed) == 0))
+            {
+                WatchUnobserved(failure!);
             }
 
             if (state != TaskState.Completed)
@@ -261,21 +289,55 @@ public abstract class JoinHandle : IThreadPoolWorkItem
                 PropagateDeath();
             }
 
-            if (Interlocked.Exchange(ref _completion, s_ended) is TaskCompletionSource waiting)
+            switch (Interlocked.Exchange(ref _completion, s_ended))
             {
-                waiting.TrySetResult();
+                case Action continuation:
+                    ResumeAwaiter(continuation);
+                    break;
+                case TaskCompletionSource waiting:
+                    waiting.TrySetResult();
+                    break;
             }
 
-            Scope?.OnChildEnded(this);
+            extras?.Scope?.OnChildEnded(this);
+        }
+    }
+
+    /// <summary>Resumes the one awaiter through the runtime, outside this task's ambient marker.</summary>
+    private static void ResumeAwaiter(Action continuation)
+    {
+        // The awaiter belongs to another task (or none): it must not see this one as current.
+        JoinHandle? current = Ambient.EnterSync(null);
+        try
+        {
+            FlowRuntime.Current.Resume(s_runContinuation, continuation);
+        }
+        finally
+        {
+            Ambient.EnterSync(current);
+        }
+    }
+
+    private void WatchUnobserved(TaskFailure failure)
+    {
+        Extras extras = EnsureExtras();
+        Volatile.Write(ref extras.Sentinel, new UnobservedFailureSentinel(failure));
+
+        // Dekker with MarkObserved: it writes Observed then reads Sentinel; we the reverse.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref extras.Observed) != 0)
+        {
+            extras.Sentinel?.Suppress();
         }
     }
 
     /// <summary>Records that somebody took notice of the outcome, so it is not reported as unobserved.</summary>
     internal void MarkObserved()
     {
-        if (Interlocked.Exchange(ref _observed, 1) == 0)
+        Extras extras = EnsureExtras();
+        if (Interlocked.Exchange(ref extras.Observed, 1) == 0)
         {
-            Volatile.Read(ref _sentinel)?.Suppress();
+            Volatile.Read(ref extras.Sentinel)?.Suppress();
         }
     }
 
@@ -284,23 +346,51 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     {
         get
         {
-            object? completion = Volatile.Read(ref _completion);
-            if (completion == s_ended)
+            while (true)
             {
-                return Task.CompletedTask;
-            }
-
-            if (completion is null)
-            {
-                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+                object? completion = Volatile.Read(ref _completion);
                 if (completion == s_ended)
                 {
                     return Task.CompletedTask;
                 }
-            }
 
-            return ((TaskCompletionSource)completion).Task;
+                if (completion is TaskCompletionSource existing)
+                {
+                    return existing.Task;
+                }
+
+                // Several waiters from now on: a task completion source, which takes over the one
+                // awaiter's continuation if there is one.
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (Interlocked.CompareExchange(ref _completion, created, completion) == completion)
+                {
+                    if (completion is Action continuation)
+                    {
+                        created.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(continuation);
+                    }
+
+                    return created.Task;
+                }
+            }
+        }
+    }
+
+    /// <summary>Registers the continuation of an <c>await</c>; it runs (through the runtime) once the task ended.</summary>
+    internal void OnEnded(Action continuation)
+    {
+        object? completion = Interlocked.CompareExchange(ref _completion, continuation, null);
+        if (completion is null)
+        {
+            return;
+        }
+
+        if (completion == s_ended)
+        {
+            FlowRuntime.Current.Schedule(s_runContinuation, continuation);
+        }
+        else
+        {
+            Ended.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(continuation);
         }
     }
 
@@ -324,13 +414,7 @@ public abstract class JoinHandle : IThreadPoolWorkItem
 
     /// <summary>Lets <c>await handle</c> wait for the task; throws <see cref="TaskFailedException"/> when it failed or was killed.</summary>
     /// <returns>The awaiter.</returns>
-    public TaskAwaiter GetAwaiter() => AwaitAsync().GetAwaiter();
-
-    private async Task AwaitAsync()
-    {
-        await WaitEndedAsync(default).ConfigureAwait(false);
-        AsResult().Unwrap();
-    }
+    public JoinAwaiter GetAwaiter() => new(this);
 
     /// <summary>
     /// Kills the task: fires its kill token, so its next Flow operation that would wait throws
@@ -341,7 +425,8 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     {
         if (Interlocked.Exchange(ref _killRequested, 1) == 0)
         {
-            Volatile.Read(ref _kill)?.Cancel();
+            Interlocked.Exchange(ref _watching, null)?.OnKilled();
+            Volatile.Read(ref _extras)?.Kill?.Cancel();
         }
 
         // The task will die (or has ended): its relatives die now, not when it gets round to it.
@@ -354,14 +439,14 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     {
         MarkObserved();
         var (port, chan) = Chan.New<TaskExit>();
-        Relations relations = EnsureRelations();
+        Extras extras = EnsureExtras();
         bool ended;
-        lock (relations.Gate)
+        lock (extras.Gate)
         {
-            ended = relations.MonitorsNotified;
+            ended = extras.MonitorsNotified || IsEnded;
             if (!ended)
             {
-                (relations.Monitors ??= []).Add(chan);
+                (extras.Monitors ??= []).Add(chan);
             }
         }
 
@@ -381,8 +466,13 @@ public abstract class JoinHandle : IThreadPoolWorkItem
 
     private protected Result AsResult()
     {
+        if (_failure is null)
+        {
+            return Result.Ok;
+        }
+
         MarkObserved();
-        return _failure is null ? Result.Ok : Result.Err(_failure);
+        return Result.Err(_failure);
     }
 
     /// <summary>Blocks until the task ended, observing the caller's kill token.</summary>
@@ -431,34 +521,28 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     }
 
     // ---------------------------------------------------------------------------------------
-    // Relations: monitors, and the relatives a death propagates to.
+    // Extras: monitors, the relatives a death propagates to, the kill token, the scope.
 
-    private Relations EnsureRelations()
+    private Extras EnsureExtras()
     {
-        Relations? relations = Volatile.Read(ref _relations);
-        if (relations is null)
+        Extras? extras = Volatile.Read(ref _extras);
+        if (extras is null)
         {
-            var created = new Relations();
-            relations = Interlocked.CompareExchange(ref _relations, created, null) ?? created;
+            var created = new Extras();
+            extras = Interlocked.CompareExchange(ref _extras, created, null) ?? created;
         }
 
-        return relations;
+        return extras;
     }
 
-    private void NotifyMonitors()
+    private void NotifyMonitors(Extras extras)
     {
-        Relations? relations = Volatile.Read(ref _relations);
-        if (relations is null)
-        {
-            return;
-        }
-
         List<Chan<TaskExit>>? monitors;
-        lock (relations.Gate)
+        lock (extras.Gate)
         {
-            relations.MonitorsNotified = true;
-            monitors = relations.Monitors;
-            relations.Monitors = null;
+            extras.MonitorsNotified = true;
+            monitors = extras.Monitors;
+            extras.Monitors = null;
         }
 
         if (monitors is not null)
@@ -475,14 +559,14 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     /// <summary>Records a linked or supervised child, which dies when this task dies.</summary>
     private void AddDependent(JoinHandle child)
     {
-        Relations relations = EnsureRelations();
+        Extras extras = EnsureExtras();
         bool dead;
-        lock (relations.Gate)
+        lock (extras.Gate)
         {
-            dead = relations.Dead;
+            dead = extras.Dead;
             if (!dead)
             {
-                (relations.Dependents ??= []).Add(child);
+                (extras.Dependents ??= []).Add(child);
             }
         }
 
@@ -499,18 +583,18 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     /// </summary>
     private void PropagateDeath()
     {
-        Relations relations = EnsureRelations();
+        Extras extras = EnsureExtras();
         List<JoinHandle>? dependents;
-        lock (relations.Gate)
+        lock (extras.Gate)
         {
-            if (relations.Dead)
+            if (extras.Dead)
             {
                 return;
             }
 
-            relations.Dead = true;
-            dependents = relations.Dependents;
-            relations.Dependents = null;
+            extras.Dead = true;
+            dependents = extras.Dependents;
+            extras.Dependents = null;
         }
 
         if (dependents is not null)
@@ -521,13 +605,30 @@ public abstract class JoinHandle : IThreadPoolWorkItem
             }
         }
 
-        _linkedParent?.Kill();
+        extras.LinkedParent?.Kill();
     }
 
-    /// <summary>What the rarely used relations of a task share one lock for.</summary>
-    private sealed class Relations
+    /// <summary>The part of a task that most tasks never need, allocated on first use.</summary>
+    private sealed class Extras
     {
         public readonly Lock Gate = new();
+
+        /// <summary>The kill switch behind <see cref="KillToken"/>; created on first use.</summary>
+        public CancellationTokenSource? Kill;
+
+        /// <summary>The spawning task, when this one is linked to it (for up-propagation). Set at spawn.</summary>
+        public JoinHandle? LinkedParent;
+
+        /// <summary>The scope the task was spawned into. Set at spawn.</summary>
+        public TaskScope? Scope;
+
+        public TaskInfo? Info;
+
+        /// <summary>1 once anybody observed the outcome (join, await, try, monitor, scope).</summary>
+        public int Observed;
+
+        /// <summary>Reports the failure if the handle dies unobserved; only for failed tasks.</summary>
+        public UnobservedFailureSentinel? Sentinel;
 
         /// <summary>Ports waiting for the exit notice; guarded by <see cref="Gate"/>.</summary>
         public List<Chan<TaskExit>>? Monitors;
@@ -540,5 +641,34 @@ public abstract class JoinHandle : IThreadPoolWorkItem
 
         /// <summary>True once this task's death was passed on; guarded by <see cref="Gate"/>.</summary>
         public bool Dead;
+    }
+
+    /// <summary>The awaiter of <c>await handle</c>: resumes through Flow's runtime once the task ended.</summary>
+    public readonly struct JoinAwaiter : ICriticalNotifyCompletion
+    {
+        private readonly JoinHandle _handle;
+
+        internal JoinAwaiter(JoinHandle handle) => _handle = handle;
+
+        /// <summary>True once the task ended.</summary>
+        public bool IsCompleted => _handle.IsEnded;
+
+        /// <summary>Returns when the task completed; throws <see cref="TaskFailedException"/> when it failed or was killed.</summary>
+        public void GetResult() => _handle.AsResult().Unwrap();
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation)
+        {
+            ArgumentNullException.ThrowIfNull(continuation);
+            ExecutionContext? context = ExecutionContext.Capture();
+            _handle.OnEnded(context is null ? continuation : () => ExecutionContext.Run(context, static c => ((Action)c!)(), continuation));
+        }
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation)
+        {
+            ArgumentNullException.ThrowIfNull(continuation);
+            _handle.OnEnded(continuation);
+        }
     }
 }

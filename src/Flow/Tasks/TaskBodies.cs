@@ -25,6 +25,8 @@ internal sealed class ActionTask(Action body, SpawnOptions? options) : JoinHandl
 /// <summary>A task running an async body with no value.</summary>
 internal sealed class AsyncActionTask(Func<Task> body, SpawnOptions? options) : JoinHandle(options)
 {
+    private protected override bool IsAsync => true;
+
     private protected override void RunBody()
     {
         Task running;
@@ -38,7 +40,7 @@ internal sealed class AsyncActionTask(Func<Task> body, SpawnOptions? options) : 
             return;
         }
 
-        EndWhenDone(running, EndAsync);
+        EndWhenDone(running);
     }
 }
 
@@ -66,6 +68,8 @@ internal sealed class ActionTask<TState>(TState state, Action<TState> body, Spaw
 /// <summary>A task running an async body over state it owns.</summary>
 internal sealed class AsyncActionTask<TState>(TState state, Func<TState, Task> body, SpawnOptions? options) : JoinHandle(options)
 {
+    private protected override bool IsAsync => true;
+
     private protected override void RunBody()
     {
         Task running;
@@ -79,7 +83,7 @@ internal sealed class AsyncActionTask<TState>(TState state, Func<TState, Task> b
             return;
         }
 
-        EndWhenDone(running, EndAsync);
+        EndWhenDone(running);
     }
 
     private protected override void ReleaseOwned(Exception? failure) => Ownership<TState>.Release(state, failure);
@@ -108,6 +112,8 @@ internal sealed class FuncTask<T>(Func<T> body, SpawnOptions? options) : JoinHan
 /// <summary>A task computing a value asynchronously.</summary>
 internal sealed class AsyncFuncTask<T>(Func<Task<T>> body, SpawnOptions? options) : JoinHandle<T>(options)
 {
+    private protected override bool IsAsync => true;
+
     private protected override void RunBody()
     {
         Task<T> running;
@@ -121,7 +127,7 @@ internal sealed class AsyncFuncTask<T>(Func<Task<T>> body, SpawnOptions? options
             return;
         }
 
-        EndWhenDone(running, t => EndAsync((Task<T>)t));
+        EndWhenDone(running);
     }
 }
 
@@ -150,6 +156,8 @@ internal sealed class FuncTask<TState, T>(TState state, Func<TState, T> body, Sp
 /// <summary>A task computing a value asynchronously from state it owns.</summary>
 internal sealed class AsyncFuncTask<TState, T>(TState state, Func<TState, Task<T>> body, SpawnOptions? options) : JoinHandle<T>(options)
 {
+    private protected override bool IsAsync => true;
+
     private protected override void RunBody()
     {
         Task<T> running;
@@ -163,7 +171,7 @@ internal sealed class AsyncFuncTask<TState, T>(TState state, Func<TState, Task<T
             return;
         }
 
-        EndWhenDone(running, t => EndAsync((Task<T>)t));
+        EndWhenDone(running);
     }
 
     private protected override void ReleaseOwned(Exception? failure) => Ownership<TState>.Release(state, failure);

@@ -18,7 +18,7 @@ public static partial class Tasks
     /// <exception cref="TaskKilledException">The calling Flow task was killed.</exception>
     public static void Yield()
     {
-        Ambient.ThrowIfKilled(Ambient.KillToken);
+        Ambient.ThrowIfKilled(Ambient.CurrentTask);
         Thread.Yield();
     }
 
@@ -27,7 +27,7 @@ public static partial class Tasks
     /// <exception cref="TaskKilledException">The calling Flow task was killed.</exception>
     public static YieldAwaitable YieldAsync()
     {
-        Ambient.ThrowIfKilled(Ambient.KillToken);
+        Ambient.ThrowIfKilled(Ambient.CurrentTask);
         return default;
     }
 
@@ -48,7 +48,7 @@ public static partial class Tasks
         public bool IsCompleted => false;
 
         /// <summary>Ends the await; throws when the task was killed meanwhile.</summary>
-        public void GetResult() => Ambient.ThrowIfKilled(Ambient.KillToken);
+        public void GetResult() => Ambient.ThrowIfKilled(Ambient.CurrentTask);
 
         /// <inheritdoc />
         public void OnCompleted(Action continuation)

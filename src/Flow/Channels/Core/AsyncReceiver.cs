@@ -14,7 +14,7 @@ namespace Flow;
 /// and released in <c>GetResult</c>, which is the only place the guard is dropped, so the waiter is
 /// never reset while its previous result is unread.
 /// </remarks>
-internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, IThreadPoolWorkItem
+internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, IThreadPoolWorkItem, IKillable
 {
     private static readonly Action<object?> s_onCancelled = static state => ((AsyncReceiver<T>)state!).OnCancelled();
 
@@ -33,9 +33,11 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     private bool _ready;
 
     private CancellationToken _cancellation;
-    private CancellationToken _kill;
+
+    /// <summary>The Flow task that waits, whose kill ends the wait; null outside a task.</summary>
+    private JoinHandle? _task;
     private CancellationTokenRegistration _cancellationRegistration;
-    private CancellationTokenRegistration _killRegistration;
+    private KillWatch _killWatch;
 
     /// <summary>Set by a token callback that took this waiter out of the slot; read when the work item runs.</summary>
     private volatile bool _cancelled;
@@ -49,39 +51,39 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     public T LastItem { get; private set; } = default!;
 
     /// <summary>Receives one message; a clean end throws.</summary>
-    public ValueTask<T> StartRecv(CancellationToken cancellationToken, CancellationToken kill)
+    public ValueTask<T> StartRecv(JoinHandle? task, CancellationToken cancellationToken)
     {
-        Begin(take: true, endAsFalse: false, cancellationToken, kill);
+        Begin(take: true, endAsFalse: false, task, cancellationToken);
         return new ValueTask<T>(this, _source.Version);
     }
 
     /// <summary>Waits until a receive would not wait; true for a message, false for a clean end.</summary>
-    public ValueTask<bool> StartWait(CancellationToken cancellationToken, CancellationToken kill)
+    public ValueTask<bool> StartWait(JoinHandle? task, CancellationToken cancellationToken)
     {
-        Begin(take: false, endAsFalse: true, cancellationToken, kill);
+        Begin(take: false, endAsFalse: true, task, cancellationToken);
         return new ValueTask<bool>(_boolView ??= new BoolView(this), _source.Version);
     }
 
     /// <summary>Receives one message into <see cref="LastItem"/>; true for a message, false for a clean end.</summary>
-    public ValueTask<bool> StartMoveNext(CancellationToken cancellationToken, CancellationToken kill)
+    public ValueTask<bool> StartMoveNext(JoinHandle? task, CancellationToken cancellationToken)
     {
-        Begin(take: true, endAsFalse: true, cancellationToken, kill);
+        Begin(take: true, endAsFalse: true, task, cancellationToken);
         return new ValueTask<bool>(_boolView ??= new BoolView(this), _source.Version);
     }
 
-    private void Begin(bool take, bool endAsFalse, CancellationToken cancellationToken, CancellationToken kill)
+    private void Begin(bool take, bool endAsFalse, JoinHandle? task, CancellationToken cancellationToken)
     {
         _source.Reset();
         _take = take;
         _endAsFalse = endAsFalse;
         _cancelled = false;
         _cancellation = cancellationToken;
-        _kill = kill;
+        _task = task;
 
         // Register before parking: a callback that fires before we are in the slot finds nothing to
-        // take back, and Advance checks the tokens again after parking.
+        // take back, and Advance checks the token and the kill again after parking.
         _cancellationRegistration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(s_onCancelled, this) : default;
-        _killRegistration = kill.CanBeCanceled ? kill.UnsafeRegister(s_onCancelled, this) : default;
+        _killWatch = KillWatch.Start(task, this);
         Advance();
     }
 
@@ -90,7 +92,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     {
         while (true)
         {
-            if (_cancellation.IsCancellationRequested || _kill.IsCancellationRequested)
+            if (Ambient.IsStopped(_task, _cancellation))
             {
                 FinishCancelled();
                 return;
@@ -117,7 +119,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
             if (_core.TryRegister(this))
             {
                 // A token may have fired while we were not in the slot; its callback found nothing.
-                if ((_cancellation.IsCancellationRequested || _kill.IsCancellationRequested) && _core.TryUnregister(this))
+                if (Ambient.IsStopped(_task, _cancellation) && _core.TryUnregister(this))
                 {
                     FinishCancelled();
                 }
@@ -141,6 +143,8 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         }
     }
 
+    void IKillable.OnKilled() => OnCancelled();
+
     private void OnCancelled()
     {
         // Only the one who takes the waiter out of the slot may finish it; if a sender got there
@@ -152,7 +156,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         }
     }
 
-    private void FinishCancelled() => FinishWith(Ambient.Cancelled(_cancellation, _kill));
+    private void FinishCancelled() => FinishWith(Ambient.Cancelled(_task, _cancellation));
 
     private void Finish(T item, bool ready)
     {
@@ -172,11 +176,11 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         // Dispose waits for a callback running on another thread, so no callback of this operation
         // can touch the waiter once it is reused.
         _cancellationRegistration.Dispose();
-        _killRegistration.Dispose();
+        _killWatch.Dispose();
         _cancellationRegistration = default;
-        _killRegistration = default;
+        _killWatch = default;
         _cancellation = default;
-        _kill = default;
+        _task = null;
     }
 
     public ValueTaskSourceStatus GetStatus(short token) => _source.GetStatus(token);

@@ -7,19 +7,21 @@ internal static class BlockingWait
 
     /// <summary>
     /// Waits until <paramref name="signal"/> is set. Returns false when
-    /// <paramref name="cancellationToken"/> or <paramref name="kill"/> fired first.
+    /// <paramref name="cancellationToken"/> fired or <paramref name="task"/> was killed first;
+    /// <paramref name="wait"/>'s <see cref="IKillable.OnKilled"/> must set <paramref name="signal"/>.
     /// </summary>
-    public static bool Wait(ManualResetEventSlim signal, CancellationToken cancellationToken, CancellationToken kill)
+    public static bool Wait(ManualResetEventSlim signal, JoinHandle? task, IKillable wait, CancellationToken cancellationToken)
     {
-        if (!cancellationToken.CanBeCanceled && !kill.CanBeCanceled)
+        if (!cancellationToken.CanBeCanceled && task is null)
         {
-            signal.Wait();
+            signal.Wait(CancellationToken.None);
             return true;
         }
 
+        // The token and the kill only set the event; the caller decides what a stop means.
+        using KillWatch onKill = KillWatch.Start(task, wait);
         using CancellationTokenRegistration onCancel = cancellationToken.UnsafeRegister(s_set, signal);
-        using CancellationTokenRegistration onKill = kill.UnsafeRegister(s_set, signal);
-        signal.Wait();
-        return !(cancellationToken.IsCancellationRequested || kill.IsCancellationRequested);
+        signal.Wait(CancellationToken.None);
+        return !Ambient.IsStopped(task, cancellationToken);
     }
 }

@@ -140,12 +140,11 @@ internal sealed class BoundedCore<T> : ChanCore<T>
             throw NotSentException(status);
         }
 
-        CancellationToken kill = Ambient.KillToken;
+        JoinHandle? task = Ambient.CurrentTask;
         waiter.Enter();
         try
         {
-            Ambient.ThrowIfKilled(kill);
-            cancellationToken.ThrowIfCancellationRequested();
+            Ambient.ThrowIfStopped(task, cancellationToken);
             waiter.PrepareSync(this, item);
             status = Offer(waiter);
             WakeReceiver();
@@ -155,9 +154,9 @@ internal sealed class BoundedCore<T> : ChanCore<T>
                 return;
             }
 
-            if (!waiter.WaitSync(cancellationToken, kill) && TryCancel(waiter))
+            if (!waiter.WaitSync(task, cancellationToken) && TryCancel(waiter))
             {
-                throw Ambient.Cancelled(cancellationToken, kill);
+                throw Ambient.Cancelled(task, cancellationToken);
             }
 
             // The outcome was decided under the lock before the signal (or before TryCancel saw it).
@@ -191,14 +190,14 @@ internal sealed class BoundedCore<T> : ChanCore<T>
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        CancellationToken kill = Ambient.KillToken;
-        if (kill.IsCancellationRequested)
+        JoinHandle? task = Ambient.CurrentTask;
+        if (Ambient.IsKilled(task))
         {
             return ValueTask.FromException(new TaskKilledException());
         }
 
         waiter.Enter();
-        waiter.PrepareAsync(this, item, cancellationToken, kill);
+        waiter.PrepareAsync(this, item, task, cancellationToken);
         status = Offer(waiter);
         WakeReceiver();
         if (status != SendStatus.Full)

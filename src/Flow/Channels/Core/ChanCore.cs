@@ -308,14 +308,14 @@ internal abstract class ChanCore<T> : ISelectable
 
     private T RecvSlow(CancellationToken cancellationToken)
     {
-        CancellationToken kill = Ambient.KillToken;
+        JoinHandle? task = Ambient.CurrentTask;
         EnterReceiving();
         try
         {
             SyncReceiver waiter = _syncReceiver ??= new SyncReceiver();
             while (true)
             {
-                ThrowIfCancelled(cancellationToken, kill);
+                Ambient.ThrowIfStopped(task, cancellationToken);
                 switch (Poll(take: true, out T? item, out Exception? failure))
                 {
                     case PollResult.Message:
@@ -325,9 +325,9 @@ internal abstract class ChanCore<T> : ISelectable
                 }
 
                 waiter.Reset();
-                if (TryRegister(waiter) && !waiter.Wait(cancellationToken, kill) && TryUnregister(waiter))
+                if (TryRegister(waiter) && !waiter.Wait(task, cancellationToken) && TryUnregister(waiter))
                 {
-                    throw Ambient.Cancelled(cancellationToken, kill);
+                    throw Ambient.Cancelled(task, cancellationToken);
                 }
             }
         }
@@ -343,7 +343,7 @@ internal abstract class ChanCore<T> : ISelectable
     /// </summary>
     public bool WaitToRecv(CancellationToken cancellationToken)
     {
-        CancellationToken kill = default;
+        JoinHandle? task = null;
         bool entered = false;
         try
         {
@@ -359,17 +359,17 @@ internal abstract class ChanCore<T> : ISelectable
 
                 if (!entered)
                 {
-                    kill = Ambient.KillToken;
+                    task = Ambient.CurrentTask;
                     EnterReceiving();
                     entered = true;
                 }
 
-                ThrowIfCancelled(cancellationToken, kill);
+                Ambient.ThrowIfStopped(task, cancellationToken);
                 SyncReceiver waiter = _syncReceiver ??= new SyncReceiver();
                 waiter.Reset();
-                if (TryRegister(waiter) && !waiter.Wait(cancellationToken, kill) && TryUnregister(waiter))
+                if (TryRegister(waiter) && !waiter.Wait(task, cancellationToken) && TryUnregister(waiter))
                 {
-                    throw Ambient.Cancelled(cancellationToken, kill);
+                    throw Ambient.Cancelled(task, cancellationToken);
                 }
             }
         }
@@ -401,15 +401,15 @@ internal abstract class ChanCore<T> : ISelectable
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
-        CancellationToken kill = Ambient.KillToken;
-        if (kill.IsCancellationRequested)
+        JoinHandle? task = Ambient.CurrentTask;
+        if (Ambient.IsKilled(task))
         {
             return ValueTask.FromException<T>(new TaskKilledException());
         }
 
         EnterReceiving();
         AsyncReceiver<T> receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartRecv(cancellationToken, kill);
+        return receiver.StartRecv(task, cancellationToken);
     }
 
     /// <summary>
@@ -434,15 +434,15 @@ internal abstract class ChanCore<T> : ISelectable
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        CancellationToken kill = Ambient.KillToken;
-        if (kill.IsCancellationRequested)
+        JoinHandle? task = Ambient.CurrentTask;
+        if (Ambient.IsKilled(task))
         {
             return ValueTask.FromException<bool>(new TaskKilledException());
         }
 
         EnterReceiving();
         AsyncReceiver<T> receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartWait(cancellationToken, kill);
+        return receiver.StartWait(task, cancellationToken);
     }
 
     /// <summary>
@@ -457,15 +457,15 @@ internal abstract class ChanCore<T> : ISelectable
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        CancellationToken kill = Ambient.KillToken;
-        if (kill.IsCancellationRequested)
+        JoinHandle? task = Ambient.CurrentTask;
+        if (Ambient.IsKilled(task))
         {
             return ValueTask.FromException<bool>(new TaskKilledException());
         }
 
         EnterReceiving();
         receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartMoveNext(cancellationToken, kill);
+        return receiver.StartMoveNext(task, cancellationToken);
     }
 
     /// <summary>Takes a message for the Dataflow source adapter, bypassing the message it holds.</summary>
@@ -477,12 +477,6 @@ internal abstract class ChanCore<T> : ISelectable
     /// <summary>The exception a receive throws at the end of the stream.</summary>
     public Exception EndedException(Exception? failure) =>
         IsReceiverGone ? new ObjectDisposedException(nameof(Port<T>), "The port was disposed; it receives nothing more.") : ChannelClosedException.Drained(failure);
-
-    private static void ThrowIfCancelled(CancellationToken cancellationToken, CancellationToken kill)
-    {
-        Ambient.ThrowIfKilled(kill);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
 
     // ---------------------------------------------------------------------------------------
     // The receiver guard and the waiter slot.

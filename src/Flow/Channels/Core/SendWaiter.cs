@@ -14,7 +14,7 @@ namespace Flow;
 /// signals it, after leaving the lock.
 /// </remarks>
 [SuppressMessage("Reliability", "CA1001", Justification = "The event lives as long as its chan handle; an event that never blocked holds no handle, and one that did is released by its SafeHandle's finalizer.")]
-internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
+internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem, IKillable
 {
     private static readonly Action<object?> s_onCancelled = static state => ((SendWaiter<T>)state!).OnCancelled();
 
@@ -28,9 +28,11 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
     private ManualResetEventSlim? _event;
     private bool _isAsync;
     private CancellationToken _cancellation;
-    private CancellationToken _kill;
+
+    /// <summary>The Flow task that sends, whose kill ends the wait; null outside a task.</summary>
+    private JoinHandle? _task;
     private CancellationTokenRegistration _cancellationRegistration;
-    private CancellationTokenRegistration _killRegistration;
+    private KillWatch _killWatch;
 
     /// <summary>The core this waiter is queued in while waiting.</summary>
     internal BoundedCore<T>? Core;
@@ -74,15 +76,15 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
     }
 
     /// <summary>Prepares an asynchronous wait for <paramref name="item"/> and registers the tokens.</summary>
-    public void PrepareAsync(BoundedCore<T> core, T item, CancellationToken cancellationToken, CancellationToken kill)
+    public void PrepareAsync(BoundedCore<T> core, T item, JoinHandle? task, CancellationToken cancellationToken)
     {
         _isAsync = true;
         _source.Reset();
         Prepare(core, item);
         _cancellation = cancellationToken;
-        _kill = kill;
+        _task = task;
         _cancellationRegistration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(s_onCancelled, this) : default;
-        _killRegistration = kill.CanBeCanceled ? kill.UnsafeRegister(s_onCancelled, this) : default;
+        _killWatch = KillWatch.Start(task, this);
     }
 
     private void Prepare(BoundedCore<T> core, T item)
@@ -108,13 +110,24 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
         // Dispose waits for a callback running on another thread, so no callback of this send can
         // touch the waiter once it is reused.
         _cancellationRegistration.Dispose();
-        _killRegistration.Dispose();
+        _killWatch.Dispose();
         _cancellationRegistration = default;
-        _killRegistration = default;
+        _killWatch = default;
     }
 
-    /// <summary>Blocks until the offer is decided; false when a token fired first.</summary>
-    public bool WaitSync(CancellationToken cancellationToken, CancellationToken kill) => BlockingWait.Wait(_event!, cancellationToken, kill);
+    /// <summary>Blocks until the offer is decided; false when the token fired or the task was killed first.</summary>
+    public bool WaitSync(JoinHandle? task, CancellationToken cancellationToken)
+    {
+        _task = task;
+        try
+        {
+            return BlockingWait.Wait(_event!, task, this, cancellationToken);
+        }
+        finally
+        {
+            _task = null;
+        }
+    }
 
     /// <summary>Wakes the sender after its outcome was decided. Never called under the core's lock.</summary>
     public void Signal()
@@ -122,6 +135,18 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
         if (_isAsync)
         {
             FlowRuntime.Current.Schedule(this);
+        }
+        else
+        {
+            _event!.Set();
+        }
+    }
+
+    void IKillable.OnKilled()
+    {
+        if (_isAsync)
+        {
+            OnCancelled();
         }
         else
         {
@@ -140,7 +165,7 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
     /// <summary>Cancels the offer if it is still waiting (tokens checked after queueing).</summary>
     public void CancelIfRequested()
     {
-        if ((_cancellation.IsCancellationRequested || _kill.IsCancellationRequested) && Core!.TryCancel(this))
+        if (Ambient.IsStopped(_task, _cancellation) && Core!.TryCancel(this))
         {
             Signal();
         }
@@ -158,12 +183,12 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem
                 _source.SetException(ChannelClosedException.PortGone());
                 break;
             default:
-                _source.SetException(Ambient.Cancelled(_cancellation, _kill));
+                _source.SetException(Ambient.Cancelled(_task, _cancellation));
                 break;
         }
 
         _cancellation = default;
-        _kill = default;
+        _task = null;
     }
 
     public ValueTaskSourceStatus GetStatus(short token) => _source.GetStatus(token);

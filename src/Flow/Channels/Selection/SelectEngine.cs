@@ -66,7 +66,7 @@ internal static class SelectEngine
             return chosen;
         }
 
-        CancellationToken kill = Ambient.KillToken;
+        JoinHandle? task = Ambient.CurrentTask;
         using var waiter = new SelectWaiter(isAsync: false);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -86,12 +86,11 @@ internal static class SelectEngine
                 return TimedOut;
             }
 
-            Ambient.ThrowIfKilled(kill);
-            cancellationToken.ThrowIfCancellationRequested();
+            Ambient.ThrowIfStopped(task, cancellationToken);
             waiter.Reset();
             if (RegisterAll(sources, waiter))
             {
-                waiter.Wait(cancellationToken, kill);
+                waiter.Wait(task, cancellationToken);
                 UnregisterAll(sources, waiter);
             }
         }
@@ -106,10 +105,10 @@ internal static class SelectEngine
             return chosen;
         }
 
-        CancellationToken kill = Ambient.KillToken;
+        JoinHandle? task = Ambient.CurrentTask;
         using var waiter = new SelectWaiter(isAsync: true);
         using CancellationTokenRegistration onCancel = cancellationToken.UnsafeRegister(static s => ((SelectWaiter)s!).Notify(), waiter);
-        using CancellationTokenRegistration onKill = kill.UnsafeRegister(static s => ((SelectWaiter)s!).Notify(), waiter);
+        using KillWatch onKill = KillWatch.Start(task, waiter);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             waiter.StartTimer(timeout);
@@ -128,8 +127,7 @@ internal static class SelectEngine
                 return TimedOut;
             }
 
-            Ambient.ThrowIfKilled(kill);
-            cancellationToken.ThrowIfCancellationRequested();
+            Ambient.ThrowIfStopped(task, cancellationToken);
             Task round = waiter.Reset()!;
             if (RegisterAll(sources, waiter))
             {

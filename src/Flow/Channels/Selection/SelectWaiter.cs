@@ -6,7 +6,7 @@ namespace Flow;
 /// woke it, and takes exactly one message.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "Disposed by the select that owns it; see Dispose.")]
-internal sealed class SelectWaiter : ReceiveWaiter, IThreadPoolWorkItem, IDisposable
+internal sealed class SelectWaiter : ReceiveWaiter, IThreadPoolWorkItem, IDisposable, IKillable
 {
     private static readonly TimerCallback s_onTimeout = static state => ((SelectWaiter)state!).OnTimeout();
 
@@ -39,8 +39,10 @@ internal sealed class SelectWaiter : ReceiveWaiter, IThreadPoolWorkItem, IDispos
         return null;
     }
 
-    /// <summary>Blocks until notified or timed out; false when a token fired first.</summary>
-    public bool Wait(CancellationToken cancellationToken, CancellationToken kill) => BlockingWait.Wait(_event!, cancellationToken, kill);
+    /// <summary>Blocks until notified or timed out; false when the token fired or the task was killed first.</summary>
+    public bool Wait(JoinHandle? task, CancellationToken cancellationToken) => BlockingWait.Wait(_event!, task, this, cancellationToken);
+
+    void IKillable.OnKilled() => Notify();
 
     public override void Notify()
     {
