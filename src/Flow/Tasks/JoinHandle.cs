@@ -20,11 +20,7 @@ namespace Flow;
 /// </remarks>
 public abstract class JoinHandle : IThreadPoolWorkItem
 {
-    /// <summary>The value of <see cref="_completion"/> once the task ended.</summary>
-    private static readonly object s_ended = new();
-
     private static readonly ContextCallback s_runInContext = static state => ((JoinHandle)state!).RunInContext();
-    private static readonly Action<object?> s_runContinuation = static state => ((Action)state!)();
     private static long s_lastId;
 
     /// <summary>Where the body runs, and the spawner's context it runs in; dropped when the task starts.</summary>
@@ -42,10 +38,7 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     /// <summary>The Flow wait the body is in, which <see cref="Kill"/> interrupts directly; null when none.</summary>
     private IKillable? _watching;
 
-    /// <summary>
-    /// Who waits for the end: null (nobody yet), one awaiter's continuation (an <see cref="Action"/>),
-    /// a <see cref="TaskCompletionSource"/> once there may be several, or <see cref="s_ended"/>.
-    /// </summary>
+    /// <summary>Who waits for the end (a <see cref="CompletionSlot"/>).</summary>
     private object? _completion;
 
     /// <summary>What only some tasks need (kill token, monitors, relatives, scope); created on first use.</summary>
@@ -289,32 +282,8 @@ public abstract class JoinHandle : IThreadPoolWorkItem
                 PropagateDeath();
             }
 
-            switch (Interlocked.Exchange(ref _completion, s_ended))
-            {
-                case Action continuation:
-                    ResumeAwaiter(continuation);
-                    break;
-                case TaskCompletionSource waiting:
-                    waiting.TrySetResult();
-                    break;
-            }
-
+            CompletionSlot.Signal(ref _completion);
             extras?.Scope?.OnChildEnded(this);
-        }
-    }
-
-    /// <summary>Resumes the one awaiter through the runtime, outside this task's ambient marker.</summary>
-    private static void ResumeAwaiter(Action continuation)
-    {
-        // The awaiter belongs to another task (or none): it must not see this one as current.
-        JoinHandle? current = Ambient.EnterSync(null);
-        try
-        {
-            FlowRuntime.Current.Resume(s_runContinuation, continuation);
-        }
-        finally
-        {
-            Ambient.EnterSync(current);
         }
     }
 
@@ -342,57 +311,10 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     }
 
     /// <summary>Completes when the task ended; never faults.</summary>
-    internal Task Ended
-    {
-        get
-        {
-            while (true)
-            {
-                object? completion = Volatile.Read(ref _completion);
-                if (completion == s_ended)
-                {
-                    return Task.CompletedTask;
-                }
-
-                if (completion is TaskCompletionSource existing)
-                {
-                    return existing.Task;
-                }
-
-                // Several waiters from now on: a task completion source, which takes over the one
-                // awaiter's continuation if there is one.
-                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (Interlocked.CompareExchange(ref _completion, created, completion) == completion)
-                {
-                    if (completion is Action continuation)
-                    {
-                        created.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(continuation);
-                    }
-
-                    return created.Task;
-                }
-            }
-        }
-    }
+    internal Task Ended => CompletionSlot.AsTask(ref _completion);
 
     /// <summary>Registers the continuation of an <c>await</c>; it runs (through the runtime) once the task ended.</summary>
-    internal void OnEnded(Action continuation)
-    {
-        object? completion = Interlocked.CompareExchange(ref _completion, continuation, null);
-        if (completion is null)
-        {
-            return;
-        }
-
-        if (completion == s_ended)
-        {
-            FlowRuntime.Current.Schedule(s_runContinuation, continuation);
-        }
-        else
-        {
-            Ended.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(continuation);
-        }
-    }
+    internal void OnEnded(Action continuation) => CompletionSlot.OnDone(ref _completion, continuation);
 
     /// <summary>Blocks the calling thread until the task ends.</summary>
     /// <returns>Ok, or Err with the failure (a <see cref="TaskKilledException"/> when it was killed).</returns>
@@ -475,50 +397,11 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         return Result.Err(_failure);
     }
 
-    /// <summary>Blocks until the task ended, observing the caller's kill token.</summary>
-    private protected void WaitEnded()
-    {
-        if (IsEnded)
-        {
-            return;
-        }
+    /// <summary>Blocks until the task ended; a kill of the calling task interrupts it.</summary>
+    private protected void WaitEnded() => KillableWait.Wait(Ended);
 
-        CancellationToken kill = Ambient.KillToken;
-        try
-        {
-            Ended.Wait(kill);
-        }
-        catch (OperationCanceledException) when (kill.IsCancellationRequested)
-        {
-            throw new TaskKilledException();
-        }
-    }
-
-    /// <summary>Waits asynchronously until the task ended, observing the caller's token and kill token.</summary>
-    private protected async Task WaitEndedAsync(CancellationToken cancellationToken)
-    {
-        if (IsEnded)
-        {
-            return;
-        }
-
-        CancellationToken kill = Ambient.KillToken;
-        if (!kill.CanBeCanceled)
-        {
-            await Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, kill);
-        try
-        {
-            await Ended.WaitAsync(both.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (kill.IsCancellationRequested)
-        {
-            throw new TaskKilledException();
-        }
-    }
+    /// <summary>Waits asynchronously until the task ended; the caller's token or the kill of the calling task interrupts it.</summary>
+    private protected Task WaitEndedAsync(CancellationToken cancellationToken) => KillableWait.WaitAsync(Ended, cancellationToken);
 
     // ---------------------------------------------------------------------------------------
     // Extras: monitors, the relatives a death propagates to, the kill token, the scope.
@@ -657,12 +540,7 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         public void GetResult() => _handle.AsResult().Unwrap();
 
         /// <inheritdoc />
-        public void OnCompleted(Action continuation)
-        {
-            ArgumentNullException.ThrowIfNull(continuation);
-            ExecutionContext? context = ExecutionContext.Capture();
-            _handle.OnEnded(context is null ? continuation : () => ExecutionContext.Run(context, static c => ((Action)c!)(), continuation));
-        }
+        public void OnCompleted(Action continuation) => _handle.OnEnded(CompletionSlot.FlowingContext(continuation));
 
         /// <inheritdoc />
         public void UnsafeOnCompleted(Action continuation)
