@@ -18,5 +18,6 @@ internal static class Catalog
         new("select-timeout", "Flow: select with a timeout", SelectExamples.SelectWithTimeoutAsync),
         new("linked-supervised", "Flow: linked and supervised failure", FailureExamples.LinkedVersusSupervised),
         new("task-scope", "Flow: a TaskScope", FailureExamples.TaskScopeAsync),
+        new("pipeline", "Flow: a pipeline that contains malformed input", PipelineExamples.ParseBatchAndSumAsync),
     ];
 }
