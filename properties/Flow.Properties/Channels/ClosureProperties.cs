@@ -1,0 +1,132 @@
+using Flow.Properties.Generators;
+using Flow.Properties.Support;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Flow.Properties.Channels;
+
+/// <summary>Law 3, closure after every sender finished: a shared chan ends only once its last handle closed.</summary>
+public class ClosureProperties
+{
+    /// <summary>
+    /// For a shared chan (unbounded, bounded 1..8, rendezvous) with k clones (1..8) plus the
+    /// original, and any script of sends, receives, closes (repeated ones too) and clones on any
+    /// handle, run on one thread and then followed by closing the handles still open: while at
+    /// least one handle is open the port does not report the end (<c>IsCompleted</c> is false,
+    /// <c>Completion</c> is pending, a false <c>TryRecv</c> is only "empty"); after the last close
+    /// the port delivers what is buffered and then ends. Along the way the channel matches a model:
+    /// a FIFO of accepted messages, <c>TrySend</c> refused exactly when the handle is closed or the
+    /// buffer is full, <c>Clone</c> of a closed handle refused, <c>SenderCount</c> = open handles.
+    /// </summary>
+    /// <returns>The property.</returns>
+    [Law(100)]
+    public Property SharedChan_EndsOnlyAfterEveryHandleClosed() =>
+        Prop.ForAll(
+            ChannelArbs.Between(1, 8),
+            ChannelArbs.HandleOps(),
+            ChannelArbs.Shape(maxCapacity: 8, rendezvous: true),
+            RunScript);
+
+    private static void RunScript(int clones, HandleOp[] script, ChanShape shape)
+    {
+        var (port, original) = shape.NewShared<int>();
+        var handles = new List<SharedChan<int>> { original };
+        var open = new List<bool> { true };
+        for (int i = 0; i < clones; i++)
+        {
+            handles.Add(original.Clone());
+            open.Add(true);
+        }
+
+        var buffered = new Queue<int>();
+        int capacity = shape.Capacity ?? int.MaxValue;
+        var trace = new Trace($"{shape}, original h0 + {clones} clones");
+        Task completion = port.Completion;
+        CheckEnd();
+
+        foreach (HandleOp op in script)
+        {
+            int h = op.Handle % handles.Count;
+            switch (op.Action)
+            {
+                case HandleAction.Send:
+                    trace.Step($"h{h}.TrySend {op.Value}");
+                    bool accepted = open[h] && buffered.Count < capacity;
+                    trace.Equal(accepted, handles[h].TrySend(op.Value), $"h{h}.TrySend accepted (h{h} {(open[h] ? "open" : "closed")}, {buffered.Count} buffered)");
+                    if (accepted)
+                    {
+                        buffered.Enqueue(op.Value);
+                    }
+
+                    break;
+                case HandleAction.Recv:
+                    Recv();
+                    break;
+                case HandleAction.Close:
+                    trace.Step($"h{h}.Close");
+                    handles[h].Close();
+                    open[h] = false;
+                    break;
+                default:
+                    trace.Step($"h{h}.Clone");
+                    if (open[h])
+                    {
+                        handles.Add(handles[h].Clone());
+                        open.Add(true);
+                        trace.Step($"(new h{handles.Count - 1})");
+                    }
+                    else
+                    {
+                        trace.Throws<ChannelClosedException>(() => handles[h].Clone(), $"h{h}.Clone of a closed handle");
+                    }
+
+                    break;
+            }
+
+            CheckEnd();
+        }
+
+        // Close whatever the script left open, lowest handle first; the port may end only at the last.
+        for (int h = 0; h < handles.Count; h++)
+        {
+            if (open[h])
+            {
+                trace.Step($"h{h}.Close");
+                handles[h].Close();
+                open[h] = false;
+                CheckEnd();
+            }
+        }
+
+        while (buffered.Count > 0)
+        {
+            Recv();
+            CheckEnd();
+        }
+
+        trace.Check(!port.TryRecv(out _) && port.IsCompleted, "After the last close and the last message, TryRecv reports the end");
+        trace.Throws<ChannelClosedException>(() => port.Recv(), "Recv after the end");
+
+        void Recv()
+        {
+            trace.Step("TryRecv");
+            bool expected = buffered.TryDequeue(out int message);
+            bool got = port.TryRecv(out int actual);
+            trace.Equal(expected ? $"message {message}" : "nothing", got ? $"message {actual}" : "nothing", "TryRecv");
+        }
+
+        void CheckEnd()
+        {
+            int openCount = open.Count(o => o);
+            bool ended = openCount == 0 && buffered.Count == 0;
+            trace.Equal(ended, port.IsCompleted, $"IsCompleted ({openCount} handles open, {buffered.Count} buffered)");
+            trace.Equal(ended, completion.IsCompleted, $"Completion done ({openCount} handles open, {buffered.Count} buffered)");
+            trace.Equal(openCount, original.SenderCount, "SenderCount");
+            trace.Equal(buffered.Count, port.Count, "Count");
+            for (int h = 0; h < handles.Count; h++)
+            {
+                trace.Equal(!open[h], handles[h].IsClosed, $"h{h}.IsClosed");
+            }
+        }
+    }
+}
