@@ -18,6 +18,18 @@ public static class ChannelArbs
     public static Arbitrary<int> Between(int min, int max) =>
         Arb.From(Gen.Choose(min, max), value => ShrinkTowards(min, value));
 
+    /// <summary>
+    /// A capacity in [<paramref name="min"/>, <paramref name="max"/>], one time in three among the
+    /// four smallest, so a script of a few dozen steps fills it often. Shrinks towards <paramref name="min"/>.
+    /// </summary>
+    /// <param name="min">The smallest capacity.</param>
+    /// <param name="max">The largest capacity.</param>
+    /// <returns>The arbitrary.</returns>
+    public static Arbitrary<int> Capacity(int min, int max) =>
+        Arb.From(
+            Gen.Frequency((1, Gen.Choose(min, Math.Min(max, min + 3))), (2, Gen.Choose(min, max))),
+            value => ShrinkTowards(min, value));
+
     /// <summary>A value of <typeparamref name="TEnum"/>, shrinking towards the first declared value.</summary>
     /// <typeparam name="TEnum">The enum.</typeparam>
     /// <returns>The arbitrary.</returns>
@@ -71,14 +83,17 @@ public static class ChannelArbs
 
     /// <summary>
     /// A script of <c>TrySend</c>/<c>TryRecv</c> steps. Each script leans towards sending or towards
-    /// receiving (a send weight of 1 to 4 against 1), so a buffer fills up, stays full, and drains.
+    /// receiving (a send weight of 1 to 4 against 1), and runs up to twice the test size, so a
+    /// buffer fills up, stays full, and drains.
     /// </summary>
     /// <returns>The arbitrary.</returns>
     public static Arbitrary<BufferOp[]> BufferOps()
     {
         Gen<BufferOp> recv = Gen.Constant(new BufferOp(false, 0));
         Gen<BufferOp> send = s_values.Select(v => new BufferOp(true, v));
-        Gen<BufferOp[]> gen = Gen.Choose(1, 4).SelectMany(weight => Gen.ArrayOf(Gen.Frequency((weight, send), (1, recv))));
+        Gen<BufferOp[]> gen = Gen.Choose(1, 4)
+            .SelectMany(weight => Gen.ArrayOf(Gen.Frequency((weight, send), (1, recv))))
+            .ScaleSize(size => size * 2);
         return ArrayOf(gen, op => op.IsSend ? ShrinkInt(op.Value).Select(v => op with { Value = v }) : []);
     }
 
