@@ -116,10 +116,8 @@ public class BoundedProperties
                     trace.Equal(expected ? $"message {message}" : "nothing", got ? $"message {actual}" : "nothing", "TryRecv");
                     if (released is int r)
                     {
-                        Task done = pending[r]!;
-                        trace.Check(
-                            Completes(deadline, done),
-                            $"h{r}'s blocked SendAsync completes successfully once its message is taken (status: {done.Status})");
+                        string? error = Completes(deadline, pending[r]!);
+                        trace.Check(error is null, $"h{r}'s blocked SendAsync completes successfully once its message is taken, but {error}");
                         pending[r] = null;
                     }
 
@@ -135,17 +133,17 @@ public class BoundedProperties
         }
     }
 
-    /// <summary>Waits, within the deadline, for <paramref name="task"/>; true when it completed successfully.</summary>
-    private static bool Completes(Deadline deadline, Task task)
+    /// <summary>Waits, within the deadline, for <paramref name="task"/>; null when it completed successfully, else what happened.</summary>
+    private static string? Completes(Deadline deadline, Task task)
     {
         try
         {
-            deadline.Wait(task, "A released sender's SendAsync");
-            return true;
+            deadline.Wait(task, "it");
+            return null;
         }
         catch (Exception e) when (e is TimeoutException or ChannelClosedException or OperationCanceledException)
         {
-            return false;
+            return e.Message.TrimEnd('.');
         }
     }
 }

@@ -54,3 +54,19 @@ public enum SelectStyle
     /// <summary><c>Select.Case(…).Case(…).Run()</c>, each case with an <c>onClosed</c> action.</summary>
     Builder,
 }
+
+/// <summary>How the echoing side of a ping-pong law waits for the next message.</summary>
+public enum EchoStyle
+{
+    /// <summary><c>Recv(token)</c>, blocking a dedicated thread.</summary>
+    Recv,
+
+    /// <summary><c>await RecvAsync(token)</c>.</summary>
+    RecvAsync,
+
+    /// <summary><c>Select.Recv</c> over the port and a second port that never gets a message.</summary>
+    Select,
+
+    /// <summary><c>await Select.RecvAsync</c> over the port and a second port that never gets a message.</summary>
+    SelectAsync,
+}
