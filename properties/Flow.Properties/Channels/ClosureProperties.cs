@@ -27,6 +27,58 @@ public class ClosureProperties
             ChannelArbs.Shape(maxCapacity: 8, rendezvous: true),
             RunScript);
 
+    /// <summary>
+    /// For k (1..8) clones, each sending its own list on its own thread and closing when done,
+    /// while the original handle stays open: the receiver gets every message and the port still
+    /// does not end, however the closes raced; closing the original then ends it.
+    /// </summary>
+    /// <returns>The property.</returns>
+    [Law(30)]
+    public Property SharedChan_ConcurrentCloses_DoNotEndThePort_WhileAHandleIsOpen() =>
+        Prop.ForAll(
+            ChannelArbs.Scripts(min: 1, max: 8),
+            ChannelArbs.Shape(maxCapacity: 8, rendezvous: true),
+            CloseConcurrently);
+
+    private static void CloseConcurrently(int[][] scripts, ChanShape shape)
+    {
+        using var deadline = new Deadline();
+        CancellationToken token = deadline.Token;
+        var (port, original) = shape.NewShared<int>();
+        var spawn = new Spawn();
+        foreach (int[] script in scripts)
+        {
+            SharedChan<int> clone = original.Clone();
+            spawn.Thread(
+                () =>
+                {
+                    foreach (int m in script)
+                    {
+                        clone.Send(m, token);
+                    }
+
+                    clone.Close();
+                },
+                token);
+        }
+
+        spawn.Release();
+        int total = scripts.Sum(s => s.Length);
+        for (int i = 0; i < total; i++)
+        {
+            deadline.Run(() => port.Recv(token), $"Receiving message {i + 1} of {total}");
+            Expect.That(!port.IsCompleted, $"The port has not ended after {i + 1} of {total} messages while the original handle is open");
+        }
+
+        spawn.JoinAll(deadline, "The clones");
+        Expect.Equal(1, original.SenderCount, "SenderCount once every clone closed");
+        Expect.That(!port.TryRecv(out int extra), $"TryRecv after every message finds nothing (got {extra})");
+        Expect.That(!port.IsCompleted && !port.Completion.IsCompleted, "The port has not ended while the original handle is open");
+
+        original.Close();
+        Expect.That(port.IsCompleted && port.Completion.IsCompletedSuccessfully, "The port ends when the original, the last open handle, closes");
+    }
+
     private static void RunScript(int clones, HandleOp[] script, ChanShape shape)
     {
         var (port, original) = shape.NewShared<int>();
