@@ -10,11 +10,12 @@ public class ClosureProperties
 {
     /// <summary>
     /// For a shared chan (unbounded, bounded 1..8, rendezvous) with k clones (1..8) plus the
-    /// original, and any script of sends, receives, closes (repeated ones too) and clones on any
-    /// handle, run on one thread and then followed by closing the handles still open: while at
+    /// original, and any script of sends, receives, closes and failures (repeated ones too) and
+    /// clones on any handle, run on one thread and then followed by closing the handles still open: while at
     /// least one handle is open the port does not report the end (<c>IsCompleted</c> is false,
     /// <c>Completion</c> is pending, a false <c>TryRecv</c> is only "empty"); after the last close
-    /// the port delivers what is buffered and then ends. Along the way the channel matches a model:
+    /// the port delivers what is buffered and then ends, carrying the first handle's failure if any
+    /// handle failed before it closed. Along the way the channel matches a model:
     /// a FIFO of accepted messages, <c>TrySend</c> refused exactly when the handle is closed or the
     /// buffer is full, <c>Clone</c> of a closed handle refused, <c>SenderCount</c> = open handles.
     /// </summary>
@@ -91,13 +92,16 @@ public class ClosureProperties
         }
 
         var buffered = new Queue<int>();
+        Exception? firstFailure = null;
         int capacity = shape.Capacity ?? int.MaxValue;
         var trace = new Trace($"{shape}, original h0 + {clones} clones");
         Task completion = port.Completion;
         CheckEnd();
 
+        int ops = 0;
         foreach (HandleOp op in script)
         {
+            ops++;
             int h = op.Handle % handles.Count;
             switch (op.Action)
             {
@@ -119,6 +123,18 @@ public class ClosureProperties
                     handles[h].Close();
                     open[h] = false;
                     break;
+                case HandleAction.Fail:
+                    trace.Step($"h{h}.Fail");
+                    var failure = new InvalidOperationException($"h{h} failed at step {ops} of the script");
+                    handles[h].Fail(failure);
+                    if (open[h])
+                    {
+                        // The first ending of a handle wins; the first failure among the handles is the end's cause.
+                        firstFailure ??= failure;
+                        open[h] = false;
+                    }
+
+                    break;
                 default:
                     trace.Step($"h{h}.Clone");
                     if (open[h])
@@ -129,7 +145,7 @@ public class ClosureProperties
                     }
                     else
                     {
-                        trace.Throws<ChannelClosedException>(() => handles[h].Clone(), $"h{h}.Clone of a closed handle");
+                        _ = trace.Throws<ChannelClosedException>(() => handles[h].Clone(), $"h{h}.Clone of a closed handle");
                     }
 
                     break;
@@ -157,7 +173,11 @@ public class ClosureProperties
         }
 
         trace.Check(!port.TryRecv(out _) && port.IsCompleted, "After the last close and the last message, TryRecv reports the end");
-        trace.Throws<ChannelClosedException>(() => port.Recv(), "Recv after the end");
+        Exception? cause = trace.Throws<ChannelClosedException>(() => port.Recv(), "Recv after the end").InnerException;
+        trace.Check(ReferenceEquals(firstFailure, cause), $"The end carries the first failure ({firstFailure?.Message ?? "none"}), not {cause?.Message ?? "none"}");
+        trace.Check(
+            firstFailure is null ? completion.IsCompletedSuccessfully : completion.IsFaulted && ReferenceEquals(firstFailure, completion.Exception!.InnerException),
+            $"Completion is {(firstFailure is null ? "successful" : "faulted with the first failure")}, not {completion.Status} ({completion.Exception?.InnerException?.Message})");
 
         void Recv()
         {

@@ -97,7 +97,7 @@ public static class ChannelArbs
         return ArrayOf(gen, op => op.IsSend ? ShrinkInt(op.Value).Select(v => op with { Value = v }) : []);
     }
 
-    /// <summary>A script of sends, receives, closes and clones on the handles of one shared chan.</summary>
+    /// <summary>A script of sends, receives, closes, failures and clones on the handles of one shared chan.</summary>
     /// <returns>The arbitrary.</returns>
     public static Arbitrary<HandleOp[]> HandleOps()
     {
@@ -105,7 +105,8 @@ public static class ChannelArbs
             (5, Gen.Zip(Gen.Choose(0, 8), s_values, (h, v) => new HandleOp(HandleAction.Send, h, v))),
             (3, Gen.Constant(new HandleOp(HandleAction.Recv, 0, 0))),
             (2, Gen.Choose(0, 8).Select(h => new HandleOp(HandleAction.Close, h, 0))),
-            (1, Gen.Choose(0, 8).Select(h => new HandleOp(HandleAction.Clone, h, 0))));
+            (1, Gen.Choose(0, 8).Select(h => new HandleOp(HandleAction.Clone, h, 0))),
+            (1, Gen.Choose(0, 8).Select(h => new HandleOp(HandleAction.Fail, h, 0))));
         return ArrayOf(Gen.ArrayOf(op), ShrinkHandleOp);
     }
 

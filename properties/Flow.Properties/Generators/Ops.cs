@@ -23,6 +23,9 @@ public enum HandleAction
 
     /// <summary><c>Clone()</c> of a handle: a new handle, or <see cref="ChannelClosedException"/> when the handle is closed.</summary>
     Clone,
+
+    /// <summary><c>Fail(exception)</c> on a handle: ends it; the port's end carries the first failure.</summary>
+    Fail,
 }
 
 /// <summary>

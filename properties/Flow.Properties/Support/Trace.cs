@@ -44,7 +44,8 @@ public sealed class Trace(string setup)
     /// <typeparam name="TException">The expected exception.</typeparam>
     /// <param name="action">The action.</param>
     /// <param name="what">What the action is.</param>
-    public void Throws<TException>(Action action, string what)
+    /// <returns>The exception thrown.</returns>
+    public TException Throws<TException>(Action action, string what)
         where TException : Exception
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -52,9 +53,9 @@ public sealed class Trace(string setup)
         {
             action();
         }
-        catch (TException)
+        catch (TException e)
         {
-            return;
+            return e;
         }
         catch (Exception e) when (e is not XunitException)
         {
