@@ -145,6 +145,7 @@ public static class ChannelArbs
     /// <summary>An arbitrary over arrays whose shrinker is FsCheck's array shrinker (drop elements, shrink elements).</summary>
     private static Arbitrary<T[]> ArrayOf<T>(Gen<T[]> gen, Func<T, IEnumerable<T>> shrinkElement)
     {
+        // Only the element shrinker matters here: the generator passed to the merged arbitrary is never used.
         Arbitrary<T[]> arrays = ArbMap.Default.MergeArb(Arb.From(Gen.Constant(default(T)!), shrinkElement)).ArbFor<T[]>();
         return Arb.From(gen, arrays.Shrinker);
     }

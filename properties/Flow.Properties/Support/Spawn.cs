@@ -6,9 +6,6 @@ public sealed class Spawn
     private readonly TaskCompletionSource _go = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _started = [];
 
-    /// <summary>Every part started so far.</summary>
-    public IReadOnlyList<Task> Started => _started;
-
     /// <summary>
     /// Starts <paramref name="body"/> on a dedicated background thread, so blocking sends and
     /// receives never starve the thread pool. It runs once <see cref="Release"/> is called.
@@ -49,21 +46,16 @@ public sealed class Spawn
     public Task Async(Func<Task> body, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(body);
-        Task task = Task.Run(async () =>
-        {
-            await _go.Task.WaitAsync(token).ConfigureAwait(false);
-            await body().ConfigureAwait(false);
-        },
-        token);
+        Task task = Task.Run(
+            async () =>
+            {
+                await _go.Task.WaitAsync(token).ConfigureAwait(false);
+                await body().ConfigureAwait(false);
+            },
+            token);
         _started.Add(task);
         return task;
     }
-
-    /// <summary>Runs <paramref name="body"/> now on the thread pool, with no synchronization context.</summary>
-    /// <typeparam name="T">The result type.</typeparam>
-    /// <param name="body">The asynchronous work.</param>
-    /// <returns>The task of <paramref name="body"/>.</returns>
-    public static Task<T> Pool<T>(Func<Task<T>> body) => Task.Run(body);
 
     /// <summary>Opens the start gate: every part starts at once.</summary>
     public void Release() => _go.TrySetResult();
