@@ -32,6 +32,67 @@ public class BoundedProperties
     public Property BlockedSenders_AreServedInTheOrderTheyBlocked() =>
         Prop.ForAll(ChannelArbs.Capacity(0, 8), ChannelArbs.OfferOps(), RunOfferScript);
 
+    /// <summary>
+    /// For any capacity 0..16 (0 = rendezvous) and any list of messages, a sender on its own thread
+    /// (blocking or async sends) and a receiver on the test thread: whenever the receiver has
+    /// taken r messages, at most r + capacity sends have completed — the chan never holds more
+    /// than its capacity, and a rendezvous send completes only once the receiver has the message.
+    /// </summary>
+    /// <returns>The property.</returns>
+    [Law(30)]
+    public Property BoundedChan_SendsNeverRunAheadOfTheReceiverByMoreThanTheCapacity() =>
+        Prop.ForAll(ChannelArbs.Capacity(0, 16), ChannelArbs.Messages(), ChannelArbs.OneOf<SendStyle>(), RaceSenderAndReceiver);
+
+    private static void RaceSenderAndReceiver(int capacity, int[] messages, SendStyle style)
+    {
+        using var deadline = new Deadline();
+        CancellationToken token = deadline.Token;
+        var (port, chan) = Chan.New<int>(capacity);
+        var spawn = new Spawn();
+        int completed = 0;
+        if (style == SendStyle.Blocking)
+        {
+            spawn.Thread(
+                () =>
+                {
+                    foreach (int m in messages)
+                    {
+                        chan.Send(m, token);
+                        Interlocked.Increment(ref completed);
+                    }
+                },
+                token);
+        }
+        else
+        {
+            spawn.Async(
+                async () =>
+                {
+                    foreach (int m in messages)
+                    {
+                        await chan.SendAsync(m, token).ConfigureAwait(false);
+                        Interlocked.Increment(ref completed);
+                    }
+                },
+                token);
+        }
+
+        spawn.Release();
+        var received = new List<int>();
+        for (int r = 1; r <= messages.Length; r++)
+        {
+            received.Add(deadline.Run(() => port.Recv(token), $"Receiving message {r} of {messages.Length}"));
+
+            // Between two receives nobody takes a message, so every completed send beyond the r taken is still in the chan.
+            int sent = Volatile.Read(ref completed);
+            Expect.That(sent <= r + capacity, $"After {r} receives, {sent} sends completed: more than {r} + capacity {capacity}");
+            Expect.That(port.Count <= capacity, $"Count {port.Count} <= capacity {capacity}");
+        }
+
+        spawn.JoinAll(deadline, "The sender");
+        Expect.Sequence(messages, received, "Received");
+    }
+
     private static void RunBufferScript(int capacity, BufferOp[] script)
     {
         var (port, chan) = Chan.New<int>(capacity);
