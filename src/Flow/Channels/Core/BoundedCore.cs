@@ -72,7 +72,11 @@ internal sealed class BoundedCore<T> : ChanCore<T>
                 item = RingTake();
 
                 // A slot is free: the oldest blocked sender's message takes it, so order is kept.
-                released = _blockedHead;
+                // Not in a rendezvous: its slot only ever holds a message handed to a parked
+                // receiver, and this is that message. Blocked senders wait for the next receive,
+                // which takes from them directly; moving one into the slot would complete its send
+                // while nobody receives it.
+                released = _capacity > 0 ? _blockedHead : null;
                 if (released is not null)
                 {
                     Unlink(released);
