@@ -19,5 +19,6 @@ internal static class Catalog
         new("linked-supervised", "Flow: linked and supervised failure", FailureExamples.LinkedVersusSupervised),
         new("task-scope", "Flow: a TaskScope", FailureExamples.TaskScopeAsync),
         new("pipeline", "Flow: a pipeline that contains malformed input", PipelineExamples.ParseBatchAndSumAsync),
+        new("reactive", "Flow: an observable feeding a port, a port feeding an Rx query", ReactiveExamples.ObservableToPortToQueryAsync),
     ];
 }
