@@ -26,6 +26,18 @@ internal static class ChannelExamples
         return result == 42;
     }
 
+    // The guide's ill-typed program, in C#. It compiles (C# has no ownership in its types), but both
+    // tasks would send on one Chan<int>, which has one sender; Flow.Analyzers reports it as FLOW001.
+    #region ill-typed
+    // var (port, chan) = Chan.New<int>();
+    //
+    // Spawn(() => chan.Send(Work.SomeExpensiveComputation()));
+    //
+    // // ERROR (FLOW001): the previous spawn already owns the chan,
+    // // so it must not be captured again
+    // Spawn(() => chan.Send(Work.SomeExpensiveComputation()));
+    #endregion
+
     public static bool SharedChan(TextWriter output)
     {
         #region shared-chan
