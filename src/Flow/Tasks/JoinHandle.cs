@@ -358,7 +358,11 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         bool ended;
         lock (relations.Gate)
         {
-            ended = relations.MonitorsNotified;
+            // A task that ended before it had any relations skipped NotifyMonitors, so
+            // MonitorsNotified alone would leave this monitor waiting for ever: look at the state
+            // too. EnsureRelations' fence orders the relations before this look; End orders its
+            // state before its look at the relations, so one of the two sides sends the exit.
+            ended = relations.MonitorsNotified || IsEnded;
             if (!ended)
             {
                 (relations.Monitors ??= []).Add(chan);
