@@ -323,6 +323,41 @@ public class SchedulerTests
         scheduler.Dispose();
     }
 
+    [Theory]
+    [MemberData(nameof(DisposableSchedulers))]
+    public async Task Dispose_WhileAnAsyncBodyAwaits_TheBodyStillResumesAndEnds(string kind)
+    {
+        Scheduler scheduler = kind == "Dedicated" ? Scheduler.Dedicated(1, "awaiting") : Scheduler.WithParallelism(1);
+        var (port, chan) = Chan.New<int>();
+        var (delayed, delayedChan) = Chan.New<int>();
+        var options = new SpawnOptions { Scheduler = scheduler };
+        var waiting = new TaskCompletionSource<Task<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        JoinHandle<int> flowAwait = Spawn(
+            async () =>
+            {
+                Task<int> recv = port.RecvAsync().AsTask();
+                waiting.SetResult(recv);
+                return await recv + 1;
+            },
+            options);
+        JoinHandle<int> taskAwait = Spawn(
+            async () =>
+            {
+                await Task.Run(() => delayed.Recv());
+                await YieldAsync();
+                return 2;
+            },
+            options);
+        Assert.False((await waiting.Task.Within()).IsCompleted);
+
+        scheduler.Dispose();
+        chan.Send(1);
+        delayedChan.Send(0);
+
+        Assert.Equal(2, await flowAwait.Within());
+        Assert.Equal(2, await taskAwait.Within());
+    }
+
     [Fact]
     public async Task Dispose_Default_IsANoOp()
     {
