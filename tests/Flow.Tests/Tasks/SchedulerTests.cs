@@ -82,11 +82,19 @@ public class SchedulerTests
         using var floor = ThreadPoolFloor.AtLeast(n + 4);
         using Scheduler scheduler = Scheduler.WithParallelism(n);
         var options = new SpawnOptions { Scheduler = scheduler };
+        TaskScheduler bounded = scheduler.AsTaskScheduler();
         int running = 0;
         int max = 0;
+        int escaped = 0;
 
         void Segment()
         {
+            // Each segment must run as work of the bounded scheduler, not loose on the pool.
+            if (TaskScheduler.Current != bounded)
+            {
+                Interlocked.Increment(ref escaped);
+            }
+
             InterlockedMax(ref max, Interlocked.Increment(ref running));
             Thread.SpinWait(20);
             Interlocked.Decrement(ref running);
@@ -112,6 +120,7 @@ public class SchedulerTests
             Assert.True((await handle.JoinWithin()).IsOk);
         }
 
+        Assert.Equal(0, escaped);
         Assert.InRange(max, 1, n);
     }
 
@@ -207,27 +216,43 @@ public class SchedulerTests
     {
         using Scheduler scheduler = Scheduler.Dedicated(2, "resume");
         var (port, chan) = Chan.New<int>();
-        var names = new List<string?>();
+        var (selected, selectedChan) = Chan.New<int>();
+        var (full, fullChan) = Chan.New<int>(1);
+        fullChan.Send(0);
+        var names = new List<(string Await, string? Thread)>();
+        void Note(string after) => names.Add((after, Thread.CurrentThread.Name));
 
         JoinHandle handle = Spawn(
             async () =>
             {
-                names.Add(Thread.CurrentThread.Name);
+                Note("start");
                 await Task.Yield();
-                names.Add(Thread.CurrentThread.Name);
+                Note("Task.Yield");
                 await YieldAsync();
-                names.Add(Thread.CurrentThread.Name);
+                Note("YieldAsync");
                 await port.RecvAsync();
-                names.Add(Thread.CurrentThread.Name);
+                Note("RecvAsync");
                 await Task.Delay(1);
-                names.Add(Thread.CurrentThread.Name);
+                Note("Task.Delay");
+
+                // The resumes below come from tasks on the thread pool.
+                await Spawn(() => 1);
+                Note("await JoinHandle");
+                await Spawn(() => 2).JoinAsync();
+                Note("JoinAsync");
+                _ = Spawn(() => selectedChan.Send(3));
+                await Select.RecvAsync([selected]);
+                Note("Select.RecvAsync");
+                _ = Spawn(() => full.Recv());
+                await fullChan.SendAsync(4);
+                Note("SendAsync on a full chan");
             },
             new SpawnOptions { Scheduler = scheduler });
         chan.Send(1);
         await handle.Within();
 
-        Assert.Equal(5, names.Count);
-        Assert.All(names, name => Assert.StartsWith("resume-", name, StringComparison.Ordinal));
+        Assert.Equal(9, names.Count);
+        Assert.All(names, n => Assert.True(n.Thread?.StartsWith("resume-", StringComparison.Ordinal) == true, $"after {n.Await} the body ran on '{n.Thread}'"));
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public class UnobservedFailureTests
         _ = joined.Join();
 
         JoinHandle awaited = Spawn(() => throw new InvalidOperationException("awaited"), new SpawnOptions { Name = prefix + "awaited" });
+        Assert.True(SpinWait.SpinUntil(() => awaited.IsEnded, Bounded.Timeout));
         Assert.Throws<TaskFailedException>(() => awaited.GetAwaiter().GetResult());
 
         _ = Try(() => throw new InvalidOperationException("tried"), new SpawnOptions { Name = prefix + "tried" });
