@@ -243,6 +243,11 @@ public abstract class JoinHandle : IThreadPoolWorkItem
             // The exchange orders the state before the looks at _relations and _observed below;
             // Monitor and MarkObserved order their writes before their looks at the state.
             Interlocked.Exchange(ref _state, (int)state);
+
+            // The scope records the end before any joiner or monitor hears of it, so a caller
+            // that waits for one child and then lets another end sees them in that order in
+            // Completions().
+            Scope?.OnChildEnded(this);
             NotifyMonitors();
             if (state == TaskState.Failed)
             {
@@ -265,8 +270,6 @@ public abstract class JoinHandle : IThreadPoolWorkItem
             {
                 waiting.TrySetResult();
             }
-
-            Scope?.OnChildEnded(this);
         }
     }
 
