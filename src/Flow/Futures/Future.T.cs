@@ -309,17 +309,23 @@ public sealed class Future<T> : IReceivableSourceBlock<T>
 
         /// <summary>The value; throws <see cref="TaskFailedException"/> when the computation failed.</summary>
         /// <returns>The value.</returns>
-        public T GetResult() => _future.Result();
-
-        /// <inheritdoc />
-        public void OnCompleted(Action continuation) => CompletionSlot.OnDone(ref _future._waiters, CompletionSlot.FlowingContext(continuation));
-
-        /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation)
+        public T GetResult()
         {
-            ArgumentNullException.ThrowIfNull(continuation);
-            CompletionSlot.OnDone(ref _future._waiters, continuation);
+            if (!_future.IsReady)
+            {
+                // Woken by the awaiting task's kill, or called without an await: Get observes both.
+                Ambient.ThrowIfKilled(Ambient.CurrentTask);
+                return _future.Get();
+            }
+
+            return _future.Result();
         }
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref _future._waiters, continuation, flowExecutionContext: true);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref _future._waiters, continuation, flowExecutionContext: false);
     }
 
     private sealed class Unlink(List<(ITargetBlock<T>, DataflowLinkOptions)>? links, (ITargetBlock<T>, DataflowLinkOptions) link) : IDisposable

@@ -94,11 +94,68 @@ internal static class CompletionSlot
         }
     }
 
-    /// <summary>Wraps <paramref name="continuation"/> to run in the caller's execution context (for <c>OnCompleted</c>, as opposed to <c>UnsafeOnCompleted</c>).</summary>
-    public static Action FlowingContext(Action continuation)
+    /// <summary>
+    /// Registers the continuation of an <c>await</c> as a Task's awaiter would: it resumes in the
+    /// awaiter's synchronization context or task scheduler (so a body on a bounded or dedicated
+    /// scheduler stays there), in its execution context when <paramref name="flowExecutionContext"/>,
+    /// and — inside a Flow task — also when that task is killed, so an await is a kill point like
+    /// every other Flow wait.
+    /// </summary>
+    public static void OnDoneFromAwaiter(ref object? slot, Action continuation, bool flowExecutionContext)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        ExecutionContext? context = ExecutionContext.Capture();
-        return context is null ? continuation : () => ExecutionContext.Run(context, static c => ((Action)c!)(), continuation);
+        continuation = InSchedulingContext(continuation);
+        if (flowExecutionContext && ExecutionContext.Capture() is { } context)
+        {
+            Action inner = continuation;
+            continuation = () => ExecutionContext.Run(context, static c => ((Action)c!)(), inner);
+        }
+
+        if (Ambient.CurrentTask is { } task)
+        {
+            var once = new KillableContinuation(continuation);
+            once.Watch(task);
+            continuation = once.Run;
+        }
+
+        OnDone(ref slot, continuation);
+    }
+
+    private static Action InSchedulingContext(Action continuation)
+    {
+        SynchronizationContext? context = SynchronizationContext.Current;
+        if (context is not null && context.GetType() != typeof(SynchronizationContext))
+        {
+            return () => context.Post(static c => ((Action)c!)(), continuation);
+        }
+
+        TaskScheduler scheduler = TaskScheduler.Current;
+        if (scheduler != TaskScheduler.Default)
+        {
+            return () => Task.Factory.StartNew(continuation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+        }
+
+        return continuation;
+    }
+
+    /// <summary>An await continuation that the awaiting task's kill may also run; it runs once.</summary>
+    private sealed class KillableContinuation(Action continuation) : IKillable
+    {
+        private KillWatch _watch;
+        private int _ran;
+
+        public void Watch(JoinHandle task) => _watch = KillWatch.Start(task, this);
+
+        public void Run()
+        {
+            if (Interlocked.Exchange(ref _ran, 1) == 0)
+            {
+                _watch.Dispose();
+                continuation();
+            }
+        }
+
+        // Not inline on the killer's thread: the awaiter resumes as a work item of its own.
+        public void OnKilled() => FlowRuntime.Current.Schedule(static c => ((KillableContinuation)c!).Run(), this);
     }
 }

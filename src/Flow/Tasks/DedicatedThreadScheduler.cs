@@ -28,7 +28,21 @@ internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
         }
     }
 
-    protected override void QueueTask(Task task) => _queue.Add(task);
+    protected override void QueueTask(Task task)
+    {
+        try
+        {
+            _queue.Add(task);
+        }
+        catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+        {
+            // Disposed: Scheduler.Start refuses new spawns, but a body that was already running
+            // still resumes after its awaits. Our threads are ending, so it resumes on the pool;
+            // throwing here would surface as an unhandled TaskSchedulerException on the thread
+            // that completed the awaited operation, and end the process.
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Scheduler.TryExecuteTask(s.Task), (Scheduler: this, Task: task), preferLocal: false);
+        }
+    }
 
     // Inline only on our own threads, so a body never runs on a thread-pool thread it would block.
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>

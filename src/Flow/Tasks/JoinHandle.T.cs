@@ -74,7 +74,11 @@ public abstract class JoinHandle<T> : JoinHandle
 
         /// <summary>The value; throws <see cref="TaskFailedException"/> when the task failed or was killed.</summary>
         /// <returns>The task's value.</returns>
-        public T GetResult() => _handle.AsValueResult().Unwrap();
+        public T GetResult()
+        {
+            _handle.WaitForAwaiter();
+            return _handle.AsValueResult().Unwrap();
+        }
 
         /// <inheritdoc />
         public void OnCompleted(Action continuation) => new JoinAwaiter(_handle).OnCompleted(continuation);

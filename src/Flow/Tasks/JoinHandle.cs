@@ -267,6 +267,11 @@ public abstract class JoinHandle : IThreadPoolWorkItem
             // MarkObserved order their writes before their looks at the state.
             Interlocked.Exchange(ref _state, (int)state);
             Extras? extras = Volatile.Read(ref _extras);
+
+            // The scope records the end before any joiner or monitor hears of it, so a caller
+            // that waits for one child and then lets another end sees them in that order in
+            // Completions().
+            extras?.Scope?.OnChildEnded(this);
             if (extras is not null)
             {
                 NotifyMonitors(extras);
@@ -283,7 +288,6 @@ public abstract class JoinHandle : IThreadPoolWorkItem
             }
 
             CompletionSlot.Signal(ref _completion);
-            extras?.Scope?.OnChildEnded(this);
         }
     }
 
@@ -313,8 +317,22 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     /// <summary>Completes when the task ended; never faults.</summary>
     internal Task Ended => CompletionSlot.AsTask(ref _completion);
 
-    /// <summary>Registers the continuation of an <c>await</c>; it runs (through the runtime) once the task ended.</summary>
+    /// <summary>Registers an internal continuation; it runs (through the runtime) once the task ended.</summary>
     internal void OnEnded(Action continuation) => CompletionSlot.OnDone(ref _completion, continuation);
+
+    /// <summary>
+    /// What an awaiter's GetResult does before reading the outcome: nothing once the task ended;
+    /// when its continuation was run by the awaiting task's kill, throw; when called without an
+    /// await, block until the end.
+    /// </summary>
+    internal void WaitForAwaiter()
+    {
+        if (!IsEnded)
+        {
+            Ambient.ThrowIfKilled(Ambient.CurrentTask);
+            WaitEnded();
+        }
+    }
 
     /// <summary>Blocks the calling thread until the task ends.</summary>
     /// <returns>Ok, or Err with the failure (a <see cref="TaskKilledException"/> when it was killed).</returns>
@@ -365,6 +383,10 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         bool ended;
         lock (extras.Gate)
         {
+            // A task that ended before it had extras skipped NotifyMonitors, so MonitorsNotified
+            // alone would leave this monitor waiting for ever: look at the state too. EnsureExtras'
+            // fence orders the extras before this look; End orders its state before its look at
+            // the extras, so one of the two sides sends the exit.
             ended = extras.MonitorsNotified || IsEnded;
             if (!ended)
             {
@@ -536,17 +558,17 @@ public abstract class JoinHandle : IThreadPoolWorkItem
         /// <summary>True once the task ended.</summary>
         public bool IsCompleted => _handle.IsEnded;
 
-        /// <summary>Returns when the task completed; throws <see cref="TaskFailedException"/> when it failed or was killed.</summary>
-        public void GetResult() => _handle.AsResult().Unwrap();
-
-        /// <inheritdoc />
-        public void OnCompleted(Action continuation) => _handle.OnEnded(CompletionSlot.FlowingContext(continuation));
-
-        /// <inheritdoc />
-        public void UnsafeOnCompleted(Action continuation)
+        /// <summary>Returns when the task completed; throws <see cref="TaskFailedException"/> when it failed or was killed. Blocks if called before the task ended.</summary>
+        public void GetResult()
         {
-            ArgumentNullException.ThrowIfNull(continuation);
-            _handle.OnEnded(continuation);
+            _handle.WaitForAwaiter();
+            _handle.AsResult().Unwrap();
         }
+
+        /// <inheritdoc />
+        public void OnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref _handle._completion, continuation, flowExecutionContext: true);
+
+        /// <inheritdoc />
+        public void UnsafeOnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref _handle._completion, continuation, flowExecutionContext: false);
     }
 }

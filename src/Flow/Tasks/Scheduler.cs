@@ -48,7 +48,7 @@ public sealed class Scheduler : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelism, 1);
         var pair = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxParallelism);
-        return new Scheduler($"parallelism-{maxParallelism}", maxParallelism, pair.ConcurrentScheduler, new PairOwner(pair), TimeProvider.System);
+        return new Scheduler($"parallelism-{maxParallelism}", maxParallelism, pair.ConcurrentScheduler, NothingToRelease.Instance, TimeProvider.System);
     }
 
     /// <summary>
@@ -112,8 +112,18 @@ public sealed class Scheduler : IDisposable
     /// <inheritdoc />
     public override string ToString() => $"Scheduler({Name}, max {MaxParallelism})";
 
-    private sealed class PairOwner(ConcurrentExclusiveSchedulerPair pair) : IDisposable
+    /// <summary>
+    /// What a <see cref="WithParallelism"/> scheduler releases: nothing, since the pair owns no
+    /// threads. Completing the pair would make it refuse the continuations of bodies still
+    /// awaiting (an unhandled TaskSchedulerException on the resuming thread, which ends the
+    /// process); disposal only stops new spawns (<see cref="Start"/>).
+    /// </summary>
+    private sealed class NothingToRelease : IDisposable
     {
-        public void Dispose() => pair.Complete();
+        public static readonly NothingToRelease Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 }

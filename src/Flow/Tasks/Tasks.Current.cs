@@ -23,7 +23,7 @@ public static partial class Tasks
     }
 
     /// <summary>Lets other work run: the rest of the caller continues as a new work item; a killed task stops here.</summary>
-    /// <returns>An awaitable that resumes through Flow's runtime.</returns>
+    /// <returns>An awaitable that resumes through Flow's runtime, or on the task's scheduler when it has its own.</returns>
     /// <exception cref="TaskKilledException">The calling Flow task was killed.</exception>
     public static YieldAwaitable YieldAsync()
     {
@@ -33,7 +33,7 @@ public static partial class Tasks
 
     internal static void RaiseUnobserved(TaskFailure failure) => UnobservedFailure?.Invoke(null, new TaskFailureEventArgs(failure));
 
-    /// <summary>The awaitable of <see cref="YieldAsync"/>: always suspends, resumes through Flow's runtime.</summary>
+    /// <summary>The awaitable of <see cref="YieldAsync"/>: always suspends, resumes through Flow's runtime, or on the caller's own task scheduler.</summary>
     public readonly struct YieldAwaitable
     {
         /// <summary>Gets the awaiter.</summary>
@@ -54,15 +54,38 @@ public static partial class Tasks
         public void OnCompleted(Action continuation)
         {
             ArgumentNullException.ThrowIfNull(continuation);
-            ExecutionContext? context = ExecutionContext.Capture();
-            FlowRuntime.Current.Schedule(new Continuation(continuation, context));
+            if (!TryResumeOnTaskScheduler(continuation))
+            {
+                ExecutionContext? context = ExecutionContext.Capture();
+                FlowRuntime.Current.Schedule(new Continuation(continuation, context));
+            }
         }
 
         /// <inheritdoc />
         public void UnsafeOnCompleted(Action continuation)
         {
             ArgumentNullException.ThrowIfNull(continuation);
-            FlowRuntime.Current.Schedule(new Continuation(continuation, null));
+            if (!TryResumeOnTaskScheduler(continuation))
+            {
+                FlowRuntime.Current.Schedule(new Continuation(continuation, null));
+            }
+        }
+
+        /// <summary>
+        /// A body running on a <see cref="Scheduler.WithParallelism"/> or <see cref="Scheduler.Dedicated"/>
+        /// scheduler resumes there, as after any other await: resuming on the thread pool would
+        /// escape the bound or leave the dedicated threads.
+        /// </summary>
+        private static bool TryResumeOnTaskScheduler(Action continuation)
+        {
+            TaskScheduler scheduler = TaskScheduler.Current;
+            if (scheduler == TaskScheduler.Default)
+            {
+                return false;
+            }
+
+            _ = Task.Factory.StartNew(continuation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
+            return true;
         }
 
         private sealed class Continuation(Action continuation, ExecutionContext? context) : IThreadPoolWorkItem
