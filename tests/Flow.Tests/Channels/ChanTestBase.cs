@@ -568,6 +568,34 @@ public abstract class ChanTestBase
         Assert.True(chan.IsClosed);
     }
 
+    [Fact]
+    public async Task PortDispose_WhileRecvAsyncWaits_WakesItWithObjectDisposed()
+    {
+        var (port, _) = CreatePair<int>();
+        ValueTask<int> pending = port.RecvAsync();
+        Assert.False(pending.IsCompleted);
+
+        port.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending.Within());
+    }
+
+    [Fact]
+    public async Task PortDispose_WhileRecvWaits_WakesItWithObjectDisposed()
+    {
+        var (port, _) = CreatePair<int>();
+        BlockingCall<int> receive = Bounded.OnThread(() =>
+        {
+            using CancellationTokenSource deadline = Bounded.Deadline();
+            return port.Recv(deadline.Token);
+        });
+        await receive.WaitUntilBlocked();
+
+        port.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => receive.Task.Within());
+    }
+
     // ---------------------------------------------------------------------------------------
     // Cancellation.
 
