@@ -229,6 +229,12 @@ internal abstract class ChanCore<T> : ISelectable
     {
         if (_source is { } source && source.TryTakeHeld(out item))
         {
+            // The held message may have been the last one: the port may be drained now.
+            if (Volatile.Read(ref _ended) != 0)
+            {
+                CompleteIfDrained();
+            }
+
             return true;
         }
 

@@ -159,6 +159,9 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
             if (_reservedBy is null && (filter is null || filter(_held)))
             {
                 item = TakeHeldLocked();
+
+                // That may have been the last message of a closed port.
+                _core.OnSourceDrained();
                 return true;
             }
 
