@@ -155,9 +155,17 @@ internal sealed class BoundedCore<T> : ChanCore<T>
                 return;
             }
 
-            if (!waiter.WaitSync(cancellationToken, kill) && TryCancel(waiter))
+            if (!waiter.WaitSync(cancellationToken, kill))
             {
-                throw Ambient.Cancelled(cancellationToken, kill);
+                if (TryCancel(waiter))
+                {
+                    throw Ambient.Cancelled(cancellationToken, kill);
+                }
+
+                // A receiver or a dispose decided the offer before the token did, and signals
+                // after leaving the lock. Wait for that signal: left pending, it would wake this
+                // handle's next blocked send before that send was decided.
+                waiter.AwaitSignal();
             }
 
             // The outcome was decided under the lock before the signal (or before TryCancel saw it).
