@@ -39,6 +39,25 @@ public sealed class RendezvousChanTests : BoundedChanTestBase
     }
 
     [Fact]
+    public async Task TrySend_OnlyWaitToRecvAsyncWaiting_ReturnsFalse_ForItTakesNothing()
+    {
+        var (port, chan) = CreatePair<int>();
+
+        ValueTask<bool> waiting = port.WaitToRecvAsync();
+        Assert.False(waiting.IsCompleted);
+
+        Assert.False(chan.TrySend(1));
+        Assert.Equal(0, port.Count);
+
+        // A blocked sender makes the waiter ready, and is released only by a real receive.
+        ValueTask send = chan.SendAsync(2);
+        Assert.True(await waiting.Within());
+        Assert.False(send.IsCompleted);
+        Assert.Equal(2, await port.RecvAsync().Within());
+        await send.Within();
+    }
+
+    [Fact]
     public void TrySend_NoReceiverWaiting_ReturnsFalseAndBuffersNothing()
     {
         var (port, chan) = CreatePair<int>();
