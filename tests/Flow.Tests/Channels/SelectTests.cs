@@ -126,6 +126,7 @@ public sealed class SelectTests
         ChannelClosedException closed = Assert.Throws<ChannelClosedException>(() => Select.Recv(ports));
         Assert.Equal(1, closed.PortIndex);
         Assert.Null(closed.InnerException);
+        Assert.IsAssignableFrom<FlowException>(closed);
 
         ChannelClosedException closedAsync = await Assert.ThrowsAsync<ChannelClosedException>(() => Select.RecvAsync(ports).Within());
         Assert.Equal(1, closedAsync.PortIndex);
@@ -168,6 +169,18 @@ public sealed class SelectTests
 
         ChannelClosedException closed = await Assert.ThrowsAsync<ChannelClosedException>(() => pending.Within());
         Assert.Equal(2, closed.PortIndex);
+    }
+
+    [Fact]
+    public async Task RecvAsync_PortDisposedWhileWaiting_WakesWithObjectDisposed()
+    {
+        var (ports, _) = NewChans(2);
+
+        ValueTask<(int Index, int Value)> pending = Select.RecvAsync(ports);
+        Assert.False(pending.IsCompleted);
+        ports[0].Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending.Within());
     }
 
     [Fact]

@@ -378,6 +378,51 @@ public sealed class RaceTests
         s => s.Cancel.Cancel(),
         s => s.Sent = s.Pair.Chan.TrySend(s.Message));
 
+    private sealed class BlockingRecvCancelState(string kind, int iteration) : IDisposable
+    {
+        public readonly (Port<int> Port, ITestSender<int> Chan) Pair = New<int>(kind);
+        public readonly CancellationTokenSource Cancel = new();
+        public readonly int Message = iteration;
+        public int? Received;
+        public bool Cancelled;
+        public bool Sent;
+
+        public void Dispose() => Cancel.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public Task Recv_CancelRacingTrySend_TheMessageIsTakenExactlyOnce(string kind) => Race.Repeat(
+        s_races,
+        i => new BlockingRecvCancelState(kind, i),
+        s =>
+        {
+            int taken = s.Received is null ? 0 : 1;
+            Assert.True(s.Received is null || s.Received == s.Message);
+            Assert.True(s.Cancelled != (s.Received is not null));
+            while (s.Pair.Port.TryRecv(out int message))
+            {
+                Assert.Equal(s.Message, message);
+                taken++;
+            }
+
+            Assert.Equal(s.Sent ? 1 : 0, taken);
+            s.Dispose();
+        },
+        s =>
+        {
+            try
+            {
+                s.Received = s.Pair.Port.Recv(s.Cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                s.Cancelled = true;
+            }
+        },
+        s => s.Cancel.Cancel(),
+        s => s.Sent = s.Pair.Chan.TrySend(s.Message));
+
     private sealed class SendCancelState(string kind, int iteration) : IDisposable
     {
         public readonly (Port<int> Port, ITestSender<int> Chan) Pair = New<int>(kind);
