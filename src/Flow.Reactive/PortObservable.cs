@@ -76,8 +76,9 @@ internal sealed class PortObservable<T>(Port<T> port) : IObservable<T>
         }
         finally
         {
+            // The source is not disposed here: the subscriber may dispose its subscription (which
+            // cancels it) after the stream ended. It holds no timer or handle, so the GC reclaims it.
             Volatile.Write(ref active.Value, 0);
-            stop.Dispose();
         }
     }
 

@@ -129,6 +129,12 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         }
     }
 
+    /// <summary>
+    /// Only a receive takes the message it is woken for; a <c>WaitToRecvAsync</c> only looks, so a
+    /// rendezvous sender must not hand its message over to it.
+    /// </summary>
+    public override bool Commits => _take;
+
     public override void Notify() => FlowRuntime.Current.Schedule(this);
 
     void IThreadPoolWorkItem.Execute()

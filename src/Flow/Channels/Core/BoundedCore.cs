@@ -158,9 +158,17 @@ internal sealed class BoundedCore<T> : ChanCore<T>
                 return;
             }
 
-            if (!waiter.WaitSync(task, cancellationToken) && TryCancel(waiter))
+            if (!waiter.WaitSync(task, cancellationToken))
             {
-                throw Ambient.Cancelled(task, cancellationToken);
+                if (TryCancel(waiter))
+                {
+                    throw Ambient.Cancelled(task, cancellationToken);
+                }
+
+                // A receiver or a dispose decided the offer before the token did, and signals
+                // after leaving the lock. Wait for that signal: left pending, it would wake this
+                // handle's next blocked send before that send was decided.
+                waiter.AwaitSignal();
             }
 
             // The outcome was decided under the lock before the signal (or before TryCancel saw it).

@@ -167,6 +167,11 @@ internal abstract class ChanCore<T> : ISelectable
         OnReceiverGone();
         _source?.DisposeHeld();
         Volatile.Read(ref _completion)?.TrySetResult();
+
+        // A receiver parked on the port must learn that it is gone (ObjectDisposedException),
+        // not wait for ever. The Or above fenced the mark before this look at the slot; a
+        // receiver that registers later sees the mark when it looks again.
+        WakeReceiver();
         _source?.OnCoreChanged();
     }
 
@@ -224,6 +229,12 @@ internal abstract class ChanCore<T> : ISelectable
     {
         if (_source is { } source && source.TryTakeHeld(out item))
         {
+            // The held message may have been the last one: the port may be drained now.
+            if (Volatile.Read(ref _ended) != 0)
+            {
+                CompleteIfDrained();
+            }
+
             return true;
         }
 

@@ -27,6 +27,9 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem, IKi
     private ManualResetValueTaskSourceCore<bool> _source;
     private ManualResetEventSlim? _event;
     private bool _isAsync;
+
+    /// <summary>Set by <see cref="Signal"/> after it set the event of a blocking send; cleared by <see cref="PrepareSync"/>.</summary>
+    private volatile bool _signalled;
     private CancellationToken _cancellation;
 
     /// <summary>The Flow task that sends, whose kill ends the wait; null outside a task.</summary>
@@ -71,6 +74,7 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem, IKi
     public void PrepareSync(BoundedCore<T> core, T item)
     {
         _isAsync = false;
+        _signalled = false;
         (_event ??= new ManualResetEventSlim(initialState: false)).Reset();
         Prepare(core, item);
     }
@@ -139,6 +143,20 @@ internal sealed class SendWaiter<T> : IValueTaskSource, IThreadPoolWorkItem, IKi
         else
         {
             _event!.Set();
+            _signalled = true;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the signal of a blocking send's decided outcome was delivered. The decider
+    /// signals right after leaving the core's lock, so this only waits out that short window.
+    /// </summary>
+    public void AwaitSignal()
+    {
+        var spin = default(SpinWait);
+        while (!_signalled)
+        {
+            spin.SpinOnce();
         }
     }
 

@@ -159,6 +159,9 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
             if (_reservedBy is null && (filter is null || filter(_held)))
             {
                 item = TakeHeldLocked();
+
+                // That may have been the last message of a closed port.
+                _core.OnSourceDrained();
                 return true;
             }
 
@@ -189,7 +192,12 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
             {
                 _reservedBy = null;
                 messageConsumed = true;
-                return TakeHeldLocked();
+                T item = TakeHeldLocked();
+
+                // A consumed message counts toward its link's MaxMessages, as an accepted offer
+                // does. Under the lock, so the offer loop never offers over a used-up link.
+                CountConsumedLocked(target);
+                return item;
             }
         }
 
@@ -438,6 +446,19 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
         }
     }
 
+    private void CountConsumedLocked(ITargetBlock<T> target)
+    {
+        Link? link = _links.Find(l => l.Target == target);
+        if (link is not null && link.CountMessage() && link.MarkDisposed())
+        {
+            _links.Remove(link);
+            if (_links.Count == 0)
+            {
+                Unpark();
+            }
+        }
+    }
+
     private void RemoveLink(Link link)
     {
         lock (_lock)
@@ -467,11 +488,17 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
 
         public void OnAccepted()
         {
-            if (_remaining != DataflowBlockOptions.Unbounded && Interlocked.Decrement(ref _remaining) <= 0)
+            if (CountMessage())
             {
                 Dispose();
             }
         }
+
+        /// <summary>Counts one message taken over this link; true when that used up its MaxMessages.</summary>
+        public bool CountMessage() => _remaining != DataflowBlockOptions.Unbounded && Interlocked.Decrement(ref _remaining) <= 0;
+
+        /// <summary>Marks the link disposed by its owner, who removes it; false when it already was.</summary>
+        public bool MarkDisposed() => Interlocked.Exchange(ref _disposed, 1) == 0;
 
         public void PropagateEnd(Exception? failure)
         {
@@ -492,7 +519,7 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            if (MarkDisposed())
             {
                 owner.RemoveLink(this);
             }
