@@ -131,9 +131,13 @@ public sealed class Chan<T> : ITargetBlock<T>, IDisposable, IOwnedEnd
     DataflowMessageStatus ITargetBlock<T>.OfferMessage(DataflowMessageHeader messageHeader, T messageValue, ISourceBlock<T>? source, bool consumeToAccept) =>
         ChanTarget<T>.Offer(ref _target, this, Core, IsClosed, messageHeader, messageValue, source, consumeToAccept);
 
-    /// <summary>Same as <see cref="Close"/>.</summary>
-    void IDataflowBlock.Complete() => Close();
+    /// <summary>Same as <see cref="Close"/>, once every message accepted from a linked source was delivered.</summary>
+    void IDataflowBlock.Complete() => ChanTarget<T>.EndAfterDeliveries(Volatile.Read(ref _target), Close);
 
-    /// <summary>Same as <see cref="Fail"/>.</summary>
-    void IDataflowBlock.Fault(Exception exception) => Fail(exception);
+    /// <summary>Same as <see cref="Fail"/>, once every message accepted from a linked source was delivered.</summary>
+    void IDataflowBlock.Fault(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ChanTarget<T>.EndAfterDeliveries(Volatile.Read(ref _target), () => Fail(exception));
+    }
 }

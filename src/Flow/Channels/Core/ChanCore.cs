@@ -227,15 +227,24 @@ internal abstract class ChanCore<T> : ISelectable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRecv([MaybeNullWhen(false)] out T item)
     {
-        if (_source is { } source && source.TryTakeHeld(out item))
+        if (_source is { } source)
         {
-            // The held message may have been the last one: the port may be drained now.
-            if (Volatile.Read(ref _ended) != 0)
+            switch (source.TryTakeHeld(out T? held))
             {
-                CompleteIfDrained();
-            }
+                case HeldResult.Taken:
+                    // The held message may have been the last one: the port may be drained now.
+                    if (Volatile.Read(ref _ended) != 0)
+                    {
+                        CompleteIfDrained();
+                    }
 
-            return true;
+                    item = held!;
+                    return true;
+                case HeldResult.Blocked:
+                    // Taking from the core would overtake the reserved message.
+                    item = default;
+                    return false;
+            }
         }
 
         if (TryTake(out item))
@@ -271,7 +280,12 @@ internal abstract class ChanCore<T> : ISelectable
         else
         {
             item = default;
-            found = HasMessages() || _source?.HasHeld == true;
+            found = (_source?.HeldState ?? HeldResult.None) switch
+            {
+                HeldResult.Taken => true,
+                HeldResult.Blocked => false,
+                _ => HasMessages(),
+            };
         }
 
         if (found)
@@ -541,6 +555,9 @@ internal abstract class ChanCore<T> : ISelectable
             waiter.Notify();
         }
     }
+
+    /// <summary>Wakes the parked receiver for the Dataflow adapter, whose held message became available.</summary>
+    public void WakeParkedReceiver() => WakeReceiver();
 
     /// <summary>True when a receiver that will take the next message is parked (a rendezvous sender may hand over).</summary>
     protected bool HasCommittedReceiver => Volatile.Read(ref _waiter) is { Commits: true };

@@ -25,6 +25,9 @@ internal sealed class ChanTarget<T> : IThreadPoolWorkItem
     /// <summary>True while the delivering loop runs; guarded by <see cref="_lock"/>.</summary>
     private bool _delivering;
 
+    /// <summary>A Complete or Fault that came while offers were still being delivered; guarded by <see cref="_lock"/>.</summary>
+    private Action? _pendingEnd;
+
     private ChanTarget(ITargetBlock<T> owner, ChanCore<T> core)
     {
         _owner = owner;
@@ -106,6 +109,32 @@ internal sealed class ChanTarget<T> : IThreadPoolWorkItem
         return DataflowMessageStatus.Postponed;
     }
 
+    /// <summary>
+    /// Ends the chan (a Dataflow Complete or Fault) once every offer it accepted was delivered: a
+    /// source completes right after its last offer, and closing first would refuse that message.
+    /// </summary>
+    public static void EndAfterDeliveries(ChanTarget<T>? target, Action end)
+    {
+        if (target is null || !target.DeferEnd(end))
+        {
+            end();
+        }
+    }
+
+    private bool DeferEnd(Action end)
+    {
+        lock (_lock)
+        {
+            if (!_delivering && _postponed.Count == 0)
+            {
+                return false;
+            }
+
+            _pendingEnd ??= end;
+            return true;
+        }
+    }
+
     private static ChanTarget<T> GetOrCreate(ref ChanTarget<T>? target, ITargetBlock<T> owner, ChanCore<T> core)
     {
         ChanTarget<T>? existing = Volatile.Read(ref target);
@@ -138,13 +167,23 @@ internal sealed class ChanTarget<T> : IThreadPoolWorkItem
         while (true)
         {
             Postponed offer;
+            Action? end = null;
+            bool done = false;
             lock (_lock)
             {
                 if (!_postponed.TryPeek(out offer))
                 {
                     _delivering = false;
-                    return;
+                    end = _pendingEnd;
+                    _pendingEnd = null;
+                    done = true;
                 }
+            }
+
+            if (done)
+            {
+                end?.Invoke();
+                return;
             }
 
             T value = offer.Value;
@@ -163,12 +202,16 @@ internal sealed class ChanTarget<T> : IThreadPoolWorkItem
                 catch (ChannelClosedException)
                 {
                     // The port is gone or the chan closed: nothing more can be delivered.
+                    Action? pending;
                     lock (_lock)
                     {
                         _postponed.Clear();
                         _delivering = false;
+                        pending = _pendingEnd;
+                        _pendingEnd = null;
                     }
 
+                    pending?.Invoke();
                     return;
                 }
             }

@@ -40,6 +40,14 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
     /// <summary>The target that reserved <see cref="_held"/>, or null; guarded by <see cref="_lock"/>.</summary>
     private ITargetBlock<T>? _reservedBy;
 
+    /// <summary>
+    /// True while <see cref="_held"/> is being offered outside the lock; written under it, read
+    /// without it by a receive that waits the offer out. A target may accept inside its offer, and
+    /// the held slot is cleared only after the offer returns: a receive meanwhile must not take the
+    /// message a second time.
+    /// </summary>
+    private volatile bool _offering;
+
     /// <summary>The last id handed out; guarded by <see cref="_lock"/>.</summary>
     private long _lastId;
 
@@ -66,26 +74,59 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
     /// <summary>Binds the public block that targets see as the source of offers.</summary>
     public void Bind(ISourceBlock<T> block) => _block ??= block;
 
-    /// <summary>Gives the held message to a plain receive, so the port's order holds.</summary>
-    public bool TryTakeHeld([MaybeNullWhen(false)] out T item)
+    /// <summary>
+    /// What a plain receive finds in the held slot: nothing (take from the core), the message
+    /// (taken now, so the port's order holds), or a message a target reserved — then the receive
+    /// takes nothing, since the next message of the core would overtake it.
+    /// </summary>
+    public HeldResult TryTakeHeld(out T? item)
     {
+        item = default;
         if (Volatile.Read(ref _hasHeld) == 0)
         {
-            item = default;
-            return false;
+            return HeldResult.None;
+        }
+
+        // An offer is a short synchronous call: wait it out rather than race it. This is also
+        // how a receive right after DataflowBlock.ReceiveAsync returned never sees that message.
+        var spin = default(SpinWait);
+        while (_offering)
+        {
+            spin.SpinOnce();
         }
 
         lock (_lock)
         {
-            if (_hasHeld != 0 && _reservedBy is null)
+            if (_hasHeld == 0)
             {
-                item = TakeHeldLocked();
-                return true;
+                return HeldResult.None;
+            }
+
+            if (_reservedBy is not null || _offering)
+            {
+                return HeldResult.Blocked;
+            }
+
+            item = TakeHeldLocked();
+            return HeldResult.Taken;
+        }
+    }
+
+    /// <summary>What the held slot means for a receiver looking without taking.</summary>
+    public HeldResult HeldState
+    {
+        get
+        {
+            if (Volatile.Read(ref _hasHeld) == 0)
+            {
+                return HeldResult.None;
+            }
+
+            lock (_lock)
+            {
+                return _hasHeld == 0 ? HeldResult.None : _reservedBy is not null || _offering ? HeldResult.Blocked : HeldResult.Taken;
             }
         }
-
-        item = default;
-        return false;
     }
 
     /// <summary>Disposes the held message when the port is disposed.</summary>
@@ -233,6 +274,9 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
             _reservedBy = null;
             SchedulePumpLocked();
         }
+
+        // A plain receiver that found the message reserved may take it now.
+        _core.WakeParkedReceiver();
     }
 
     private void HoldLocked(T item)
@@ -300,6 +344,7 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
                     links = [.. _links];
                     item = _held;
                     id = _heldId;
+                    _offering = true;
                 }
             }
 
@@ -314,17 +359,29 @@ internal sealed class PortSource<T> : IThreadPoolWorkItem
                 return;
             }
 
-            if (!Offer(links, item, id))
+            bool gone = Offer(links, item, id);
+            bool stop;
+            lock (_lock)
             {
-                lock (_lock)
+                _offering = false;
+
+                // Declined or postponed by every link: wait for a consume, a release or a new link.
+                stop = !gone && _hasHeld != 0 && _heldId == id && !_again;
+                if (stop)
                 {
-                    // Declined or postponed by every link: wait for a consume, a release or a new link.
-                    if (_hasHeld != 0 && _heldId == id && !_again)
-                    {
-                        _pumping = false;
-                        return;
-                    }
+                    _pumping = false;
                 }
+            }
+
+            if (!gone)
+            {
+                // A plain receiver that waited out the offer may take the message now.
+                _core.WakeParkedReceiver();
+            }
+
+            if (stop)
+            {
+                return;
             }
         }
     }
