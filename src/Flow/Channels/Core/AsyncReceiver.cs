@@ -42,6 +42,12 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     /// <summary>Set by a token callback that took this waiter out of the slot; read when the work item runs.</summary>
     private volatile bool _cancelled;
 
+    /// <summary>A message a sender handed over directly; valid while <see cref="_hasHandOff"/> is set.</summary>
+    private T _handedOff = default!;
+
+    /// <summary>Set by <see cref="HandOff"/> (before the work item is queued), cleared by the owner when it takes the message.</summary>
+    private volatile bool _hasHandOff;
+
     /// <summary>The same operation seen as a <see cref="ValueTask{Boolean}"/>; created on first use.</summary>
     private BoolView? _boolView;
 
@@ -90,6 +96,17 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     /// <summary>Finishes the operation if it can, or parks the waiter. Only the owner of the waiter runs this.</summary>
     private void Advance()
     {
+        // A handed-over message is delivered even if a token fired meanwhile: it left the sender,
+        // so dropping it would lose it.
+        if (_hasHandOff)
+        {
+            T item = _handedOff;
+            _handedOff = default!;
+            _hasHandOff = false;
+            Finish(item, ready: true);
+            return;
+        }
+
         while (true)
         {
             if (Ambient.IsStopped(_task, _cancellation))
@@ -136,6 +153,14 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     public override bool Commits => _take;
 
     public override void Notify() => FlowRuntime.Current.Schedule(this);
+
+    /// <summary>Completes the parked receive with <paramref name="item"/>; the caller claimed this waiter out of the slot.</summary>
+    public void HandOff(T item)
+    {
+        _handedOff = item;
+        _hasHandOff = true;
+        FlowRuntime.Current.Schedule(this);
+    }
 
     void IThreadPoolWorkItem.Execute()
     {

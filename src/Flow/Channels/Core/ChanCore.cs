@@ -556,6 +556,27 @@ internal abstract class ChanCore<T> : ISelectable
         }
     }
 
+    /// <summary>
+    /// Claims the parked receiver if it is a <c>RecvAsync</c> (or <c>await foreach</c> step) that
+    /// will take the next message, so a sender can hand its message over without the buffer.
+    /// </summary>
+    /// <remarks>
+    /// The caller owns the claimed receiver and must either hand it a message or notify it. It may
+    /// hand over only while the buffer is empty: a receiver can be claimed in the window between
+    /// registering and its second look, when an earlier message of the same sender may still be
+    /// buffered, and handing a later one over would let it overtake.
+    /// </remarks>
+    protected AsyncReceiver<T>? TryClaimTakingReceiver()
+    {
+        if (Volatile.Read(ref _waiter) is AsyncReceiver<T> { Commits: true } receiver
+            && Interlocked.CompareExchange(ref _waiter, null, receiver) == receiver)
+        {
+            return receiver;
+        }
+
+        return null;
+    }
+
     /// <summary>Wakes the parked receiver for the Dataflow adapter, whose held message became available.</summary>
     public void WakeParkedReceiver() => WakeReceiver();
 

@@ -46,6 +46,15 @@ internal sealed class UnboundedCore<T> : ChanCore<T>
             return SendStatus.PortGone;
         }
 
+        // A receive parked on an empty queue takes the message from our hands: one hop, no queue
+        // traffic. (Ping-pong is all parked receives.)
+        AsyncReceiver<T>? receiver = TryClaimTakingReceiver();
+        if (receiver is not null && !HasMessages())
+        {
+            receiver.HandOff(item);
+            return SendStatus.Sent;
+        }
+
         (_queue ?? CreateQueue()).Enqueue(item);
 
         // The port may have been disposed between our check and the enqueue. The dispose drains
@@ -56,7 +65,17 @@ internal sealed class UnboundedCore<T> : ChanCore<T>
             DisposeBuffered();
         }
 
-        WakeReceiver();
+        // A receiver claimed above but not handed the message (the queue was not empty) is ours
+        // to wake; otherwise wake whoever parked meanwhile.
+        if (receiver is not null)
+        {
+            receiver.Notify();
+        }
+        else
+        {
+            WakeReceiver();
+        }
+
         return SendStatus.Sent;
     }
 
