@@ -14,11 +14,12 @@ internal sealed class ThreadPoolRuntime : FlowRuntime
 
     public override TimeProvider Time => TimeProvider.System;
 
-    // preferLocal: the resumed continuation usually belongs to the task that the current thread
-    // is about to stop running (it is about to await), so the local queue keeps it on a warm core.
-    public override void Schedule(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: true);
+    // The global queue, as System.Threading.Channels does: the thread that wakes a waiter usually
+    // goes on running (a producer in a loop), and a continuation queued locally behind it would wait
+    // until another thread steals it.
+    public override void Schedule(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
 
-    public override void Schedule(Action<object?> callback, object? state) => ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: true);
+    public override void Schedule(Action<object?> callback, object? state) => ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: false);
 
     public override void Resume(Action<object?> continuation, object? state) => continuation(state);
 
