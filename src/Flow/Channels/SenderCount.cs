@@ -17,27 +17,7 @@ internal sealed class SenderCount<T>(ChanCore<T> core)
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Adds a handle; false when the channel's sending side already ended.</summary>
-    public bool TryAdd()
-    {
-        int count = Volatile.Read(ref _count);
-        while (count > 0)
-        {
-            if (count == int.MaxValue)
-            {
-                throw new InvalidOperationException("Too many live clones of one SharedChan<T> (int.MaxValue).");
-            }
-
-            int seen = Interlocked.CompareExchange(ref _count, count + 1, count);
-            if (seen == count)
-            {
-                return true;
-            }
-
-            count = seen;
-        }
-
-        return false;
-    }
+    public bool TryAdd() => RefCount.TryAddIfLive(ref _count, "clones of one SharedChan<T>");
 
     /// <summary>Removes a handle that ended, with its failure if it failed.</summary>
     public void Release(Exception? failure)

@@ -23,28 +23,7 @@ internal sealed class ArcBox<T>(T value)
 
     public int Count => Volatile.Read(ref _count);
 
-    public bool TryRetain()
-    {
-        int count = Volatile.Read(ref _count);
-        while (count > 0)
-        {
-            // Like crossbeam's counter: a count this high means handles leak; refuse rather than wrap.
-            if (count == int.MaxValue)
-            {
-                throw new InvalidOperationException("Too many live handles of one Arc (int.MaxValue): handles are being cloned without being disposed.");
-            }
-
-            int seen = Interlocked.CompareExchange(ref _count, count + 1, count);
-            if (seen == count)
-            {
-                return true;
-            }
-
-            count = seen;
-        }
-
-        return false;
-    }
+    public bool TryRetain() => RefCount.TryAddIfLive(ref _count, "handles of one Arc");
 
     public void Release()
     {

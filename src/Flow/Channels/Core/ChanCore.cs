@@ -419,23 +419,34 @@ internal abstract class ChanCore<T> : ISelectable
         return RecvAsyncSlow(cancellationToken);
     }
 
-    private ValueTask<T> RecvAsyncSlow(CancellationToken cancellationToken)
+    /// <summary>
+    /// The common start of every asynchronous wait: a fired token or a killed task stops it before
+    /// it starts (the exception to fault with), otherwise the receiver guard is taken and the
+    /// port's reusable receiver returned.
+    /// </summary>
+    private AsyncReceiver<T>? StartAsyncWait(CancellationToken cancellationToken, out JoinHandle? task, out Exception? stopped)
     {
-        if (cancellationToken.IsCancellationRequested)
+        task = Ambient.CurrentTask;
+        stopped = cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken)
+            : Ambient.IsKilled(task) ? new TaskKilledException()
+            : null;
+        if (stopped is not null)
         {
-            return ValueTask.FromCanceled<T>(cancellationToken);
-        }
-
-        JoinHandle? task = Ambient.CurrentTask;
-        if (Ambient.IsKilled(task))
-        {
-            return ValueTask.FromException<T>(new TaskKilledException());
+            return null;
         }
 
         EnterReceiving();
-        AsyncReceiver<T> receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartRecv(task, cancellationToken);
+        return _asyncReceiver ??= new AsyncReceiver<T>(this);
     }
+
+    /// <summary>A wait stopped before it started: cancelled (not faulted) for the caller's token.</summary>
+    private static ValueTask<TResult> Stopped<TResult>(Exception stopped, CancellationToken cancellationToken) =>
+        stopped is OperationCanceledException ? ValueTask.FromCanceled<TResult>(cancellationToken) : ValueTask.FromException<TResult>(stopped);
+
+    private ValueTask<T> RecvAsyncSlow(CancellationToken cancellationToken) =>
+        StartAsyncWait(cancellationToken, out JoinHandle? task, out Exception? stopped) is { } receiver
+            ? receiver.StartRecv(task, cancellationToken)
+            : Stopped<T>(stopped!, cancellationToken);
 
     /// <summary>
     /// Waits asynchronously until a receive would not wait: true when a message is there, false
@@ -454,20 +465,9 @@ internal abstract class ChanCore<T> : ISelectable
                     : ValueTask.FromException<bool>(EndedException(failure));
         }
 
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        JoinHandle? task = Ambient.CurrentTask;
-        if (Ambient.IsKilled(task))
-        {
-            return ValueTask.FromException<bool>(new TaskKilledException());
-        }
-
-        EnterReceiving();
-        AsyncReceiver<T> receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartWait(task, cancellationToken);
+        return StartAsyncWait(cancellationToken, out JoinHandle? task, out Exception? stopped) is { } receiver
+            ? receiver.StartWait(task, cancellationToken)
+            : Stopped<bool>(stopped!, cancellationToken);
     }
 
     /// <summary>
@@ -476,21 +476,8 @@ internal abstract class ChanCore<T> : ISelectable
     /// </summary>
     public ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken, out AsyncReceiver<T>? receiver)
     {
-        receiver = null;
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
-        }
-
-        JoinHandle? task = Ambient.CurrentTask;
-        if (Ambient.IsKilled(task))
-        {
-            return ValueTask.FromException<bool>(new TaskKilledException());
-        }
-
-        EnterReceiving();
-        receiver = _asyncReceiver ??= new AsyncReceiver<T>(this);
-        return receiver.StartMoveNext(task, cancellationToken);
+        receiver = StartAsyncWait(cancellationToken, out JoinHandle? task, out Exception? stopped);
+        return receiver is not null ? receiver.StartMoveNext(task, cancellationToken) : Stopped<bool>(stopped!, cancellationToken);
     }
 
     /// <summary>Takes a message for the Dataflow source adapter, bypassing the message it holds.</summary>
