@@ -134,6 +134,39 @@ public class FutureKillTests
         Assert.Equal(99, (await survivor.JoinWithin()).Unwrap());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FromPort_CreatedInATaskThatIsThenKilled_StillGetsTheFirstMessage(bool asyncBody)
+    {
+        // FromPort does not wait: the receive belongs to the future, which may be handed to anyone,
+        // so the kill of the task that happened to create it must not fail it.
+        var (port, chan) = Chan.New<int>();
+        var made = new TaskCompletionSource<Future<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var hold = new ManualResetEventSlim();
+        JoinHandle creator = asyncBody
+            ? Spawn(async () =>
+            {
+                made.SetResult(Future.FromPort(port));
+                await ended.Task;
+            })
+            : Spawn(() =>
+            {
+                made.SetResult(Future.FromPort(port));
+                hold.WaitOrFail("the creator is killed");
+            });
+        Future<int> future = await made.Task.Within();
+
+        creator.Kill();
+        ended.SetResult();
+        hold.Set();
+        await creator.JoinWithin();
+        chan.Send(5);
+
+        Assert.Equal(5, await future.Within());
+    }
+
     private static void AssertFutureUntouched(Future<int> future, Promise<int> promise)
     {
         Assert.False(future.IsReady, "killing a reader must not complete or fail the future");
