@@ -341,6 +341,79 @@ public class MutexArcTests
     }
 
     [Fact]
+    public async Task AccessAsync_WaiterCancelledJustAsTheHolderLeaves_TheLockStaysUsable()
+    {
+        // Races a waiter's cancellation against the holder's exit, round after round (the two threads
+        // meet by spinning, which is cheap enough for many rounds): whichever wins, the holder leaves
+        // cleanly, the waiter either ran or was cancelled, and the lock is free afterwards. The holder
+        // once found the waiter it had counted gone, threw NullReferenceException from its exit and
+        // left the lock held forever.
+        const int MaxRounds = 20_000;
+        TimeSpan budget = TimeSpan.FromMilliseconds(500);
+        MutexArc<Counter> arc = MutexArc.New(new Counter());
+        var waiters = new List<Task<int>>(MaxRounds);
+        int inside = -1;
+        int go = -1;
+        bool done = false;
+        Task holder = OnOwnThread(() =>
+        {
+            for (int round = 0; !Volatile.Read(ref done); round++)
+            {
+                arc.Access(c =>
+                {
+                    Volatile.Write(ref inside, round);
+                    SpinUntil(() => Volatile.Read(ref go) == round, "the waiter queued");
+                });
+            }
+        });
+        Task canceller = OnOwnThread(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (int round = 0; ; round++)
+            {
+                SpinUntil(() => Volatile.Read(ref inside) == round, "the holder is inside");
+                if (round == MaxRounds || clock.Elapsed > budget)
+                {
+                    // The last round has no waiter: it only lets the holder out.
+                    Volatile.Write(ref done, true);
+                    Volatile.Write(ref go, round);
+                    return;
+                }
+
+                using var cts = new CancellationTokenSource();
+                waiters.Add(arc.AccessAsync(c => ++c.Value, cts.Token));
+                Volatile.Write(ref go, round);
+                cts.Cancel();
+            }
+        });
+
+        await holder.Within();
+        await canceller.Within();
+        int ran = 0;
+        foreach (Task<int> waiter in waiters)
+        {
+            try
+            {
+                await waiter.Within();
+                ran++;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Assert.Equal(ran, await arc.AccessAsync(c => c.Value).Within());
+
+        static void SpinUntil(Func<bool> condition, string what)
+        {
+            if (!SpinWait.SpinUntil(condition, FuturesBounded.Timeout))
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+        }
+    }
+
+    [Fact]
     public async Task AccessAsync_TokenCancelledAfterTheLockWasTaken_DoesNotMatter()
     {
         MutexArc<int> arc = MutexArc.New(1);
