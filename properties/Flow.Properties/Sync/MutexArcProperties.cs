@@ -39,12 +39,16 @@ public class MutexArcProperties
         Prop.ForAll(IncrementPlans.ToArbitrary(), plan =>
         {
             MutexArc<Counter> arc = MutexArc.New(new Counter());
+
+            // The sync forms block a thread while they wait: give them threads of their own, as Flow
+            // says to for blocking bodies, so the async waiters' continuations always find a pool thread.
+            using Scheduler blocking = Scheduler.Dedicated(plan.Tasks.Length, "mutex-arc-tasks");
             JoinHandle<List<int>>[] tasks =
             [
                 .. plan.Tasks.Select(form =>
                 {
                     MutexArc<Counter> mine = arc.Clone();
-                    return Tasks.Spawn(() => AddOnes(mine, form, plan.Increments));
+                    return Tasks.Spawn(() => AddOnes(mine, form, plan.Increments), new SpawnOptions { Scheduler = blocking });
                 }),
             ];
 

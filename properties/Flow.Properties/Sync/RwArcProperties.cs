@@ -17,6 +17,10 @@ public class RwArcProperties
         {
             ((int writers, int readers), int writes) = shape;
             RwArc<Pair> arc = RwArc.New(new Pair());
+
+            // Sync reads and writes block a thread while they wait: they get threads of their own.
+            using Scheduler blocking = Scheduler.Dedicated(writers + readers, "rw-arc-tasks");
+            var onOwnThreads = new SpawnOptions { Scheduler = blocking };
             JoinHandle[] writing =
             [
                 .. Enumerable.Range(0, writers).Select(w => Tasks.Spawn(async () =>
@@ -44,7 +48,7 @@ public class RwArcProperties
                             });
                         }
                     }
-                })),
+                }, onOwnThreads)),
             ];
             JoinHandle<int>[] reading =
             [
@@ -61,7 +65,7 @@ public class RwArcProperties
                     }
 
                     return torn;
-                })),
+                }, onOwnThreads)),
             ];
 
             foreach (JoinHandle writer in writing)

@@ -47,14 +47,28 @@ public class FutureTests
     }
 
     [Fact]
-    public async Task Spawn_OnABoundedScheduler_RunsThere()
+    public async Task Spawn_OnABoundedScheduler_ComputesOneAtATime()
     {
         using Scheduler one = Scheduler.WithParallelism(1);
-        Future<int>[] futures = [.. Enumerable.Range(0, 10).Select(i => Future.Spawn(() => i * i, new SpawnOptions { Scheduler = one }))];
+        int running = 0;
+        bool overlapped = false;
+        Future<int>[] futures =
+        [
+            .. Enumerable.Range(0, 10).Select(i => Future.Spawn(
+                () =>
+                {
+                    overlapped |= Interlocked.Increment(ref running) != 1;
+                    Thread.SpinWait(1000);
+                    Interlocked.Decrement(ref running);
+                    return i * i;
+                },
+                new SpawnOptions { Scheduler = one })),
+        ];
 
         int[] squares = await Task.WhenAll(futures.Select(f => f.Within()));
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * i), squares);
+        Assert.False(overlapped);
     }
 
     [Fact]
