@@ -179,10 +179,27 @@ public sealed class Future<T> : IReceivableSourceBlock<T>
     });
 
     /// <summary>Completes this future with the first message of <paramref name="port"/>.</summary>
-    internal void ReceiveFrom(Port<T> port) => _ = ReceiveFromAsync(port);
+    internal void ReceiveFrom(Port<T> port)
+    {
+        // The receive is the future's, not the caller's: a Flow task that creates the future may be
+        // killed (or hand the future on) long before the message comes, and its kill must not fail
+        // the future. So the receive starts outside any task: here for a sync body's marker, in
+        // ReceiveFromAsync for an async body's (its own context keeps that change from the caller).
+        JoinHandle? caller = Ambient.EnterSync(null);
+        try
+        {
+            _ = ReceiveFromAsync(port);
+        }
+        finally
+        {
+            Ambient.EnterSync(caller);
+        }
+    }
 
     private async Task ReceiveFromAsync(Port<T> port)
     {
+        Ambient.EnterAsync(null);
+
         // Every exception is caught and becomes the future's failure, so the task never faults.
         try
         {

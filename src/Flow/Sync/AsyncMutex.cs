@@ -93,7 +93,18 @@ internal sealed class AsyncMutex
         TaskCompletionSource next;
         lock (_gate)
         {
-            next = _waiters.First!.Value;
+            LinkedListNode<TaskCompletionSource>? first = _waiters.First;
+            if (first is null)
+            {
+                // The waiters we saw counted all cancelled before we took the gate (Cancel takes its
+                // count with it), so there is nobody to hand over to: release the lock. Only the held
+                // bit is left, and nobody else can change the state while we hold the gate (entering
+                // needs the state at 0, or the gate).
+                Volatile.Write(ref _state, 0);
+                return;
+            }
+
+            next = first.Value;
             _waiters.RemoveFirst();
 
             // The held bit stays set: the lock passes straight to the next waiter.
