@@ -89,8 +89,8 @@ public class FutureProperties
             JoinHandle<object?[]>[] readers =
             [
                 .. plan.Readers.Select(style => style == ReadStyle.Get
-                    ? Tasks.Spawn(() => ReadAll(future, style, plan.ReadsEach).GetAwaiter().GetResult(), new SpawnOptions { Scheduler = blocking })
-                    : Tasks.Spawn(() => ReadAll(future, style, plan.ReadsEach))),
+                    ? global::Flow.Tasks.Spawn(() => ReadAll(future, style, plan.ReadsEach).GetAwaiter().GetResult(), new SpawnOptions { Scheduler = blocking })
+                    : global::Flow.Tasks.Spawn(() => ReadAll(future, style, plan.ReadsEach))),
             ];
 
             release.Set();

@@ -92,7 +92,7 @@ public class ArcProperties
                     Op[] ops = plan.Tasks[i];
                     Chan<Arc<DisposalCounter>?> next = links[(i + 1) % taskCount].Chan;
                     Port<Arc<DisposalCounter>?> previous = links[i].Port;
-                    return Tasks.Spawn(() => Run(first, ops, plan.PassOn ? (next, previous) : null));
+                    return global::Flow.Tasks.Spawn(() => Run(first, ops, plan.PassOn ? (next, previous) : null));
                 }),
             ];
             if (plan.DisposeRootFirst)

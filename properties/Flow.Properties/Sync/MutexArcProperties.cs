@@ -48,7 +48,7 @@ public class MutexArcProperties
                 .. plan.Tasks.Select(form =>
                 {
                     MutexArc<Counter> mine = arc.Clone();
-                    return Tasks.Spawn(() => AddOnes(mine, form, plan.Increments), new SpawnOptions { Scheduler = blocking });
+                    return global::Flow.Tasks.Spawn(() => AddOnes(mine, form, plan.Increments), new SpawnOptions { Scheduler = blocking });
                 }),
             ];
 

@@ -23,7 +23,7 @@ public class RwArcProperties
             var onOwnThreads = new SpawnOptions { Scheduler = blocking };
             JoinHandle[] writing =
             [
-                .. Enumerable.Range(0, writers).Select(w => Tasks.Spawn(async () =>
+                .. Enumerable.Range(0, writers).Select(w => global::Flow.Tasks.Spawn(async () =>
                 {
                     RwArc<Pair> mine = arc.Clone();
                     for (int i = 0; i < writes; i++)
@@ -52,7 +52,7 @@ public class RwArcProperties
             ];
             JoinHandle<int>[] reading =
             [
-                .. Enumerable.Range(0, readers).Select(r => Tasks.Spawn(async () =>
+                .. Enumerable.Range(0, readers).Select(r => global::Flow.Tasks.Spawn(async () =>
                 {
                     RwArc<Pair> mine = arc.Clone();
                     int torn = 0;

@@ -222,7 +222,8 @@ public sealed class Future<T> : IReceivableSourceBlock<T>
         await CompletionSlot.AsTask(ref _waiters).ConfigureAwait(false);
         if (Volatile.Read(ref _state) == Failed)
         {
-            throw _failure!.Exception;
+            // Rethrown as captured, so the computation's own stack trace is kept.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure!.Exception);
         }
     }
 

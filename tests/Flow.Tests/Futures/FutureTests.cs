@@ -33,12 +33,12 @@ public class FutureTests
     [Fact]
     public async Task Spawn_WithOptions_RunsInANamedFlowTask()
     {
-        Future<string?> name = Future.Spawn(() => Tasks.Current?.Name, new SpawnOptions { Name = "fib-task" });
+        Future<string?> name = Future.Spawn(() => global::Flow.Tasks.Current?.Name, new SpawnOptions { Name = "fib-task" });
         Future<string?> asyncName = Future.Spawn(
             async () =>
             {
                 await Task.Yield();
-                return Tasks.Current?.Name;
+                return global::Flow.Tasks.Current?.Name;
             },
             new SpawnOptions { Name = "async-fib-task" });
 
