@@ -19,12 +19,17 @@ public sealed class FlowBenchmarkConfig : ManualConfig
     {
     }
 
-    public FlowBenchmarkConfig(Job job)
+    /// <param name="job">The job; null to leave the choice to the command line's <c>--job</c>.</param>
+    public FlowBenchmarkConfig(Job? job)
     {
         // DefaultConfig brings the console logger, the exporters, the analysers and the validators
         // (a bare ManualConfig has none, and runs silently).
         Add(DefaultConfig.Instance);
-        AddJob(job);
+        if (job is not null)
+        {
+            AddJob(job);
+        }
+
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median, StatisticColumn.P95);
         HideColumns(Column.Error, Column.StdDev, Column.RatioSD);
@@ -33,8 +38,10 @@ public sealed class FlowBenchmarkConfig : ManualConfig
     }
 
     /// <summary>
-    /// For one benchmark or a few. Marked as the default job, so that a job given on the command
-    /// line (<c>--job Dry</c>, <c>--job short</c>) replaces it instead of running beside it.
+    /// For one benchmark or a few. Marked as the default job, so that command-line options such as
+    /// <c>--iterationCount</c> or <c>--inProcess</c> apply to it. BenchmarkDotNet ignores
+    /// <c>--job</c> when the config has a default job, so <see cref="ForArguments"/> leaves the job
+    /// out when <c>--job</c> is given.
     /// </summary>
     public static Job DefaultJob { get; } = Job.Default
         .WithWarmupCount(3)
@@ -55,4 +62,8 @@ public sealed class FlowBenchmarkConfig : ManualConfig
         .WithLaunchCount(1)
         .WithId("Report")
         .AsDefault();
+
+    /// <summary>The config for a command line: <paramref name="job"/>, unless the command line names its own with <c>--job</c>.</summary>
+    public static FlowBenchmarkConfig ForArguments(IEnumerable<string> args, Job job) =>
+        new(args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal)) ? null : job);
 }
