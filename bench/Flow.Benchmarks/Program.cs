@@ -1,5 +1,12 @@
 using BenchmarkDotNet.Running;
+using Flow.Benchmarks.Report;
 
-// `dotnet run -c Release --project bench/Flow.Benchmarks -- --filter '*'` runs everything;
-// see bench/README.md for the short suite and how to read the results.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new Flow.Benchmarks.FlowBenchmarkConfig());
+// `dotnet run -c Release --project bench/Flow.Benchmarks -- --filter '*PingPong*'` runs benchmarks;
+// `... -- --report` runs the short suite and writes docs/benchmarks.md (see bench/README.md).
+if (args.Contains(ReportCommand.Flag))
+{
+    return ReportCommand.Run(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, Flow.Benchmarks.FlowBenchmarkConfig.ForArguments(args, Flow.Benchmarks.FlowBenchmarkConfig.DefaultJob));
+return 0;

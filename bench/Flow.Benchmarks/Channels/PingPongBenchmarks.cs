@@ -1,17 +1,34 @@
 using System.Threading.Channels;
 using System.Threading.Tasks.Dataflow;
 using BenchmarkDotNet.Attributes;
+using Flow.Benchmarks.Actors;
 
 namespace Flow.Benchmarks.Channels;
 
 /// <summary>
 /// Two tasks bounce one message back and forth through two channels; reported per round trip.
-/// Every receive waits, so this measures the cost of parking and resuming a receiver.
+/// Every receive waits, so this measures the cost of parking and resuming a receiver. The actor
+/// libraries play the same game between two actors (the pinger tells, the ponger replies).
 /// </summary>
 [BenchmarkCategory("channels")]
 public class PingPongBenchmarks
 {
     public const int RoundTrips = 20_000;
+
+    private AkkaPeer? _akka;
+    private ProtoActorPeer? _proto;
+
+    [GlobalSetup(Target = nameof(Akka))]
+    public void SetupAkka() => _akka = new AkkaPeer();
+
+    [GlobalCleanup(Target = nameof(Akka))]
+    public void CleanupAkka() => _akka!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [GlobalSetup(Target = nameof(ProtoActor))]
+    public void SetupProto() => _proto = new ProtoActorPeer();
+
+    [GlobalCleanup(Target = nameof(ProtoActor))]
+    public void CleanupProto() => _proto!.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = RoundTrips)]
     public async Task Channels()
@@ -96,4 +113,10 @@ public class PingPongBenchmarks
 
         await echo;
     }
+
+    [Benchmark(OperationsPerInvoke = RoundTrips)]
+    public Task Akka() => _akka!.PingPong(RoundTrips);
+
+    [Benchmark(OperationsPerInvoke = RoundTrips)]
+    public Task ProtoActor() => _proto!.PingPong(RoundTrips);
 }
