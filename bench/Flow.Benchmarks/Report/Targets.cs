@@ -45,6 +45,9 @@ public static class Targets
         AllocAtMost("channels", "0 B allocated per message in steady state: bounded(1024) stream (the buffer never grows)",
             "ThroughputBenchmarks", "Flow", 0.99, "Case=Bounded1024"),
 
+        AllocAtMost("channels", "≤ 700 B per receiver waiting on its own port (an async method awaiting RecvAsync; 100,000 waiting)",
+            "WaitingReceiverBenchmarks", "Flow", 700),
+
         // Tasks.
         AllocAtMost("tasks", "≤ 700 B per task waiting on its own port (1,000,000 waiting)",
             "WaitingTaskBenchmarks", "FlowSpawnOnPorts", 700),
