@@ -31,12 +31,17 @@ internal sealed class PipelineCore
     {
         Options = options ?? new PipelineOptions();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(Options.CancellationToken);
+        StopToken = _stop.Token;
     }
 
     public PipelineOptions Options { get; }
 
     /// <summary>Fires when the pipeline must stop: the caller cancelled, or something failed.</summary>
-    public CancellationToken StopToken => _stop.Token;
+    /// <remarks>
+    /// Taken once, here: <see cref="Finish"/> disposes the source, whose <c>Token</c> getter then
+    /// throws, while a late <c>Send</c> still needs the token to be refused properly.
+    /// </remarks>
+    public CancellationToken StopToken { get; }
 
     public Task Completion => _completion.Task;
 

@@ -54,6 +54,22 @@ public sealed class PipelineCompletionTests
         Assert.True(chan.IsClosed);
     }
 
+    [Fact]
+    public async Task Fault_AfterFailure_SendThrowsChannelClosedWithTheFailure()
+    {
+        var thrown = new StageFailure(0);
+        Pipeline<int> pipeline = Pipeline.Create<int>().ForEach(_ => throw thrown);
+
+        await pipeline.SendAsync(0).Within();
+        Assert.Same(thrown, await FailureOf(pipeline.Completion));
+
+        var blocking = Assert.Throws<ChannelClosedException>(() => pipeline.Send(1));
+        Assert.Same(thrown, blocking.InnerException);
+        var async = await Assert.ThrowsAsync<ChannelClosedException>(() => pipeline.SendAsync(2).AsTask());
+        Assert.Same(thrown, async.InnerException);
+        Assert.False(pipeline.TrySend(3));
+    }
+
     // ---------------------------------------------------------------------------------------
     // Cancellation.
 
@@ -258,6 +274,18 @@ public sealed class PipelineCompletionTests
         await Assert.ThrowsAsync<ChannelClosedException>(() => pipeline.SendAsync(3).AsTask());
         Assert.False(pipeline.TrySend(4));
         await pipeline.Completion.Within();
+    }
+
+    [Fact]
+    public async Task Send_AfterCompletionEnded_ThrowsChannelClosed()
+    {
+        Pipeline<int> pipeline = Pipeline.Create<int>().ForEach(_ => { });
+        pipeline.Complete();
+        await pipeline.Completion.Within();
+
+        Assert.Throws<ChannelClosedException>(() => pipeline.Send(1));
+        await Assert.ThrowsAsync<ChannelClosedException>(() => pipeline.SendAsync(2).AsTask());
+        Assert.False(pipeline.TrySend(3));
     }
 
     [Fact]
