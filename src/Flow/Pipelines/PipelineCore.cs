@@ -76,7 +76,11 @@ internal sealed class PipelineCore
         }
     }
 
-    public void OpenBranch() => Interlocked.Increment(ref _openBranches);
+    /// <summary>Opens a branch for a <c>Tee</c>; returns how many are open now.</summary>
+    public int OpenBranch() => Interlocked.Increment(ref _openBranches);
+
+    /// <summary>Branches not yet ended by a terminal.</summary>
+    public int OpenBranches => Volatile.Read(ref _openBranches);
 
     /// <summary>Registers a terminal's block; once the last branch has one, the pipeline's end is its terminals' end.</summary>
     public void AddTerminal(Task blockCompletion)

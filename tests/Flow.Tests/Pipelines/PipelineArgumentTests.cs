@@ -163,6 +163,18 @@ public sealed class PipelineArgumentTests
         Assert.Throws<InvalidOperationException>(() => Builder().Tee(_ => { }));
     }
 
+    [Fact]
+    public void Tee_BranchContinuedButNotEnded_ThrowsInvalidOperation()
+    {
+        Assert.Throws<InvalidOperationException>(() => Builder().Tee(branch => branch.Select(i => i).Where(_ => true)));
+    }
+
+    [Fact]
+    public void Tee_BranchEndsOnlyItsInnerTee_ThrowsInvalidOperation()
+    {
+        Assert.Throws<InvalidOperationException>(() => Builder().Tee(branch => branch.Tee(inner => inner.ForEach(_ => { }))));
+    }
+
     // ---------------------------------------------------------------------------------------
     // Sends to a pipeline fed from ports.
 
