@@ -471,7 +471,20 @@ public sealed class PipelineBuilder<TIn, T>
             async item =>
             {
                 stage.CountIn();
-                await send(item.Value, _core.StopToken).ConfigureAwait(false);
+                try
+                {
+                    await send(item.Value, _core.StopToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (_core.IsItemFailure(e))
+                {
+                    // The chan refused the item (its port was disposed): nothing can leave the
+                    // pipeline any more, so it stops as a whole, and a sender waiting at a full
+                    // input is refused instead of left waiting forever.
+                    stage.CountFailed();
+                    _core.Fail(e);
+                    throw;
+                }
+
                 stage.CountOut();
             },
             new ExecutionDataflowBlockOptions { BoundedCapacity = 1, CancellationToken = _core.StopToken });

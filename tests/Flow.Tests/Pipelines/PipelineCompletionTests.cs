@@ -70,6 +70,31 @@ public sealed class PipelineCompletionTests
         Assert.False(pipeline.TrySend(3));
     }
 
+    [Fact]
+    public async Task Fault_OutputPortDisposed_PipelineFailsAndStopsEveryStage()
+    {
+        // Nobody will take the output any more: the terminal's send is refused. That failure must
+        // stop the whole pipeline, or a sender blocked on the full input would wait forever.
+        var (pipeline, output) = Pipeline.Create<int>(new PipelineOptions { InputCapacity = 1 })
+            .Select(i => i, new StageOptions { Capacity = 1 })
+            .ToPort(capacity: 1);
+        Task producer = Task.Run(async () =>
+        {
+            for (int i = 0; ; i++)
+            {
+                await pipeline.SendAsync(i);
+            }
+        });
+        Assert.Equal(0, await output.RecvAsync().Within());
+
+        output.Dispose();
+
+        Exception failure = await FailureOf(pipeline.Completion);
+        Assert.IsType<ChannelClosedException>(failure);
+        var refused = Assert.IsType<ChannelClosedException>(await FailureOf(producer));
+        Assert.Same(failure, refused.InnerException);
+    }
+
     // ---------------------------------------------------------------------------------------
     // Cancellation.
 
