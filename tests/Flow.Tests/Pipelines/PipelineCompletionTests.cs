@@ -149,6 +149,24 @@ public sealed class PipelineCompletionTests
     }
 
     [Fact]
+    public async Task Cancel_SenderBlockedInSend_GetsChannelClosed()
+    {
+        using var cancel = new CancellationTokenSource();
+        Pipeline<int> pipeline = Pipeline.Create<int>(new PipelineOptions { InputCapacity = 1, CancellationToken = cancel.Token })
+            .ForEachAsync((_, token) => Task.Delay(Timeout.Infinite, token), new StageOptions { Capacity = 1 });
+        pipeline.Send(0);
+        await Bounded.Eventually(() => pipeline.TrySend(1), "the first item moved on and the input has room");
+        BlockingCall<bool> blocked = Bounded.OnThread(() => pipeline.Send(2));
+        await blocked.WaitUntilBlocked();
+
+        await cancel.CancelAsync();
+
+        Assert.IsType<ChannelClosedException>(await FailureOf(blocked.Task));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.Completion.Within());
+        Assert.True(pipeline.Completion.IsCanceled);
+    }
+
+    [Fact]
     public async Task Cancel_AlreadyCancelledToken_CompletionCancelled()
     {
         using var cancel = new CancellationTokenSource();
