@@ -37,7 +37,7 @@ public sealed class Pipeline<TIn>
     {
         ITargetBlock<Envelope<TIn>> input = Input;
         var envelope = new Envelope<TIn>(item, false);
-        if (!input.Post(envelope) && !input.SendAsync(envelope, _core.StopToken).GetAwaiter().GetResult())
+        if (!input.Post(envelope) && !SendWaiting(input, envelope))
         {
             throw Refused();
         }
@@ -88,6 +88,21 @@ public sealed class Pipeline<TIn>
     public override string ToString() => $"Pipeline<{typeof(TIn).Name}>({Name ?? "unnamed"}, {Completion.Status})";
 
     private ITargetBlock<Envelope<TIn>> Input => _input ?? throw new InvalidOperationException("This pipeline is fed from ports; it takes no sends. Send to the ports' chans instead.");
+
+    /// <summary>Waits for room at the input; false when the pipeline completed, failed or was cancelled meanwhile (or before).</summary>
+    private bool SendWaiting(ITargetBlock<Envelope<TIn>> input, Envelope<TIn> envelope)
+    {
+        try
+        {
+            return input.SendAsync(envelope, _core.StopToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_core.StopToken.IsCancellationRequested)
+        {
+            // The pipeline's own stop ended the wait, not the caller: a stopped pipeline refuses
+            // the item like a completed one, with its failure as the reason.
+            return false;
+        }
+    }
 
     private ChannelClosedException Refused() => _core.FailureSoFar is { } failure
         ? new ChannelClosedException("The pipeline failed and takes no more items; its failure is the InnerException.", failure)

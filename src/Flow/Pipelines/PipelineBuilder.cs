@@ -358,10 +358,14 @@ public sealed class PipelineBuilder<TIn, T>
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         stage = Continue("Tee", o, fan, () => fan.InputCount);
-        _core.OpenBranch();
+        int open = _core.OpenBranch();
         var second = new PipelineBuilder<TIn, T>(_core, _input, right, stage, mayHaveHoles: false);
         branch(second);
-        if (Volatile.Read(ref second._used) == 0)
+
+        // An ended branch closed exactly its own branch: the Tees nested in it open and close
+        // theirs. A branch that was only continued (or ends only an inner Tee) would leave the
+        // pipeline waiting for a terminal forever.
+        if (_core.OpenBranches != open - 1)
         {
             throw new InvalidOperationException("A Tee branch must end with a terminal (ForEach, ForEachAsync, To or ToPort).");
         }
@@ -467,7 +471,20 @@ public sealed class PipelineBuilder<TIn, T>
             async item =>
             {
                 stage.CountIn();
-                await send(item.Value, _core.StopToken).ConfigureAwait(false);
+                try
+                {
+                    await send(item.Value, _core.StopToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (_core.IsItemFailure(e))
+                {
+                    // The chan refused the item (its port was disposed): nothing can leave the
+                    // pipeline any more, so it stops as a whole, and a sender waiting at a full
+                    // input is refused instead of left waiting forever.
+                    stage.CountFailed();
+                    _core.Fail(e);
+                    throw;
+                }
+
                 stage.CountOut();
             },
             new ExecutionDataflowBlockOptions { BoundedCapacity = 1, CancellationToken = _core.StopToken });

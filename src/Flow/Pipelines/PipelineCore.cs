@@ -31,12 +31,17 @@ internal sealed class PipelineCore
     {
         Options = options ?? new PipelineOptions();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(Options.CancellationToken);
+        StopToken = _stop.Token;
     }
 
     public PipelineOptions Options { get; }
 
     /// <summary>Fires when the pipeline must stop: the caller cancelled, or something failed.</summary>
-    public CancellationToken StopToken => _stop.Token;
+    /// <remarks>
+    /// Taken once, here: <see cref="Finish"/> disposes the source, whose <c>Token</c> getter then
+    /// throws, while a late <c>Send</c> still needs the token to be refused properly.
+    /// </remarks>
+    public CancellationToken StopToken { get; }
 
     public Task Completion => _completion.Task;
 
@@ -71,7 +76,11 @@ internal sealed class PipelineCore
         }
     }
 
-    public void OpenBranch() => Interlocked.Increment(ref _openBranches);
+    /// <summary>Opens a branch for a <c>Tee</c>; returns how many are open now.</summary>
+    public int OpenBranch() => Interlocked.Increment(ref _openBranches);
+
+    /// <summary>Branches not yet ended by a terminal.</summary>
+    public int OpenBranches => Volatile.Read(ref _openBranches);
 
     /// <summary>Registers a terminal's block; once the last branch has one, the pipeline's end is its terminals' end.</summary>
     public void AddTerminal(Task blockCompletion)
