@@ -24,12 +24,16 @@ public static class Pipeline
     public static PipelineBuilder<T, T> Create<T>(PipelineOptions? options = null)
     {
         var core = new PipelineCore(options);
-        var input = new BufferBlock<Envelope<T>>(new DataflowBlockOptions
+        if (core.Options.InputCapacity is not int capacity)
         {
-            BoundedCapacity = core.Options.InputCapacity ?? DataflowBlockOptions.Unbounded,
-            CancellationToken = core.StopToken,
-        });
-        StageInfo stage = core.AddStage("Input", new StageOptions { Capacity = core.Options.InputCapacity, Name = core.Options.Name ?? "Input" }, () => input.Count, null, concurrent: true);
+            // No input bound: the first stage's own block takes the sends.
+            StageInfo logical = core.AddStage("Input", new StageOptions { Name = core.Options.Name ?? "Input" }, null, null, concurrent: true);
+            core.Input = logical;
+            return new PipelineBuilder<T, T>(core, null, null, logical, mayHaveHoles: false);
+        }
+
+        var input = new BufferBlock<Envelope<T>>(new DataflowBlockOptions { BoundedCapacity = capacity, CancellationToken = core.StopToken });
+        StageInfo stage = core.AddStage("Input", new StageOptions { Capacity = capacity, Name = core.Options.Name ?? "Input" }, () => input.Count, null, concurrent: true);
         core.Input = stage;
         return new PipelineBuilder<T, T>(core, input, input, stage, mayHaveHoles: false);
     }
@@ -55,6 +59,23 @@ public static class Pipeline
         var core = new PipelineCore(options);
         var head = new BufferBlock<Envelope<T>>(new DataflowBlockOptions { BoundedCapacity = 1, CancellationToken = core.StopToken });
         StageInfo stage = core.AddStage(ports.Count == 1 ? "Port" : "Merge", new StageOptions { Capacity = 1, Name = core.Options.Name ?? (ports.Count == 1 ? "Port" : $"Merge of {ports.Count} ports") }, () => head.Count, null, concurrent: true);
+        // The pipeline owns its ports as their receiver: when it fails or is cancelled it stops
+        // reading, and disposing them wakes senders blocked on a full port instead of leaving them.
+        core.Completion.ContinueWith(
+            (done, state) =>
+            {
+                if (!done.IsCompletedSuccessfully)
+                {
+                    foreach (Port<T> owned in (IReadOnlyList<Port<T>>)state!)
+                    {
+                        owned.Dispose();
+                    }
+                }
+            },
+            ports.ToArray(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         int open = ports.Count;
         foreach (Port<T> port in ports)
         {

@@ -18,14 +18,15 @@ public sealed class PipelineBuilder<TIn, T>
 {
     private readonly PipelineCore _core;
     private readonly ITargetBlock<Envelope<TIn>>? _input;
-    private readonly ISourceBlock<Envelope<T>> _source;
+    /// <summary>The last stage's block; null for a pipeline that takes sends and has no stage yet, whose first stage becomes its input.</summary>
+    private readonly ISourceBlock<Envelope<T>>? _source;
     private readonly StageInfo _last;
 
     /// <summary>True when the last stage can emit holes, which the link to the next stage drops.</summary>
     private readonly bool _mayHaveHoles;
     private int _used;
 
-    internal PipelineBuilder(PipelineCore core, ITargetBlock<Envelope<TIn>>? input, ISourceBlock<Envelope<T>> source, StageInfo last, bool mayHaveHoles)
+    internal PipelineBuilder(PipelineCore core, ITargetBlock<Envelope<TIn>>? input, ISourceBlock<Envelope<T>>? source, StageInfo last, bool mayHaveHoles)
     {
         _core = core;
         _input = input;
@@ -510,6 +511,13 @@ public sealed class PipelineBuilder<TIn, T>
             throw new InvalidOperationException("This pipeline builder was already continued or ended. Keep the builder each stage returns; use Tee to branch.");
         }
 
+        if (_source is null)
+        {
+            // The first stage takes the sends itself: no buffer block in front, so no extra hop.
+            _core.InputBlock = next;
+            return _core.AddStage(kind, options, queued, _last);
+        }
+
         var link = new DataflowLinkOptions { PropagateCompletion = true };
         if (_mayHaveHoles)
         {
@@ -530,7 +538,7 @@ public sealed class PipelineBuilder<TIn, T>
     private Pipeline<TIn> End(ActionBlock<Envelope<T>> terminal)
     {
         _core.AddTerminal(terminal.Completion);
-        return (Pipeline<TIn>)(_core.Pipeline ??= new Pipeline<TIn>(_core, _input));
+        return (Pipeline<TIn>)(_core.Pipeline ??= new Pipeline<TIn>(_core, _input ?? _core.InputBlock as ITargetBlock<Envelope<TIn>>));
     }
 
     /// <summary>Applies the stage's policy to a failed item: true when contained (drop it), false when the pipeline must fail.</summary>

@@ -47,6 +47,9 @@ internal sealed class PipelineCore
 
     public Exception? FailureSoFar => Volatile.Read(ref _failure);
 
+    /// <summary>The first stage's block, when it takes the pipeline's sends directly.</summary>
+    public object? InputBlock { get; set; }
+
     /// <summary>The input stage of a pipeline that takes sends; null for one fed from ports.</summary>
     public StageInfo? Input { get; set; }
 
