@@ -1,6 +1,5 @@
 using System.Reactive.Disposables;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 
 namespace Flow.Reactive;
 
@@ -16,6 +15,8 @@ namespace Flow.Reactive;
 /// messages left. Disposing stops taking messages before the next one (a message already handed
 /// to <c>OnNext</c> is delivered) and gives the port back before it returns: the next receiver,
 /// or the next subscription, can start at once. Notifications are serialized, on thread-pool threads.
+/// An observer that throws ends its subscription; the exception goes to
+/// <see cref="ReactiveExtensions.ObserverFailed"/>.
 /// </remarks>
 internal sealed class PortObservable<T>(Port<T> port) : IObservable<T>
 {
@@ -192,12 +193,14 @@ internal sealed class PortObservable<T>(Port<T> port) : IObservable<T>
             return true;
         }
 
-        /// <summary>The observer threw: that is the observer's bug, and it is not hidden. The subscription ends.</summary>
+        /// <summary>
+        /// The observer threw: that is the observer's bug, and it is not hidden. The subscription
+        /// ends first (the port is free, its messages left in it), then the failure is reported.
+        /// </summary>
         private void ObserverFailed(Exception exception)
         {
             TryEnd();
-            ExceptionDispatchInfo failure = ExceptionDispatchInfo.Capture(exception);
-            ThreadPool.UnsafeQueueUserWorkItem(static f => f.Throw(), failure, preferLocal: false);
+            ReactiveExtensions.ReportObserverFailure(port, exception);
         }
     }
 }
