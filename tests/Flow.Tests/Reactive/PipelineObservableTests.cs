@@ -49,7 +49,12 @@ public class PipelineObservableTests
 
         await recorder.WaitForEnd();
         Assert.Same(boom, recorder.Error);
-        Assert.Equal([0, 1, 2], recorder.Values);
+
+        // DESIGN: outputs produced before a FailPipeline failure may still be delivered, in
+        // order; nothing after the failing item is.
+        int[] before = recorder.Values;
+        Assert.True(before.Length <= 3, $"{before.Length} outputs for 3 items before the failing one");
+        Assert.Equal(Enumerable.Range(0, before.Length), before);
         Assert.Same(boom, await Assert.ThrowsAsync<OverflowException>(() => pipeline.Completion.Within()));
     }
 
