@@ -8,7 +8,12 @@ namespace Flow.Reactive;
 /// <remarks>Disposing it ends the subscription and disposes the port.</remarks>
 public sealed class ObservablePort<T> : IDisposable
 {
+    /// <summary>Stands in <see cref="_subscription"/> once the subscription was ended, so a late <see cref="Attach"/> ends it too.</summary>
+    private static readonly IDisposable s_ended = new Ended();
+
     private long _dropped;
+
+    /// <summary>The source's subscription; null until attached, <see cref="s_ended"/> once ended.</summary>
     private IDisposable? _subscription;
 
     internal ObservablePort(Port<T> port, BackpressurePolicy policy)
@@ -40,23 +45,32 @@ public sealed class ObservablePort<T> : IDisposable
     /// <summary>Ends the subscription and disposes the port.</summary>
     public void Dispose()
     {
-        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        Detach();
         Port.Dispose();
     }
 
     internal void Attach(IDisposable subscription)
     {
+        // A source that emits inside Subscribe (StartWith, a cold Range) may already have ended
+        // the subscription (an overflow under Fail, a disposed port) before we hold it: end it now.
         if (Interlocked.CompareExchange(ref _subscription, subscription, null) is not null)
         {
             subscription.Dispose();
         }
     }
 
-    internal void Detach() => Interlocked.Exchange(ref _subscription, null)?.Dispose();
+    internal void Detach() => Interlocked.Exchange(ref _subscription, s_ended)?.Dispose();
 
     internal void OnDropped(T message)
     {
         long dropped = Interlocked.Increment(ref _dropped);
         Dropped?.Invoke(this, new DroppedEventArgs<T>(message, dropped));
+    }
+
+    private sealed class Ended : IDisposable
+    {
+        public void Dispose()
+        {
+        }
     }
 }

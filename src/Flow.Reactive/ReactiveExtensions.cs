@@ -1,11 +1,26 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Runtime.ExceptionServices;
 
 namespace Flow.Reactive;
 
 /// <summary>Bridges between Flow and Rx: ports, futures and pipelines as observables; observables as ports with backpressure; chans as observers.</summary>
 public static class ReactiveExtensions
 {
+    /// <summary>
+    /// Raised when an observer of <see cref="ToObservable{T}(Port{T})"/> throws from <c>OnNext</c>,
+    /// <c>OnError</c> or <c>OnCompleted</c>, on the thread that called it.
+    /// </summary>
+    /// <remarks>
+    /// In Rx an observer's exception goes back to whoever called it; here that is Flow's pump, which
+    /// has nobody to give it to. So the subscription ends (no further notification; the message
+    /// that failed counts as delivered, the rest stay in the port for its next receiver), and the
+    /// exception comes here. With no handler it is rethrown on the thread pool, as an exception
+    /// escaping an Rx scheduler's work item is: an unhandled exception, never a silent one. A
+    /// handler that throws is treated the same way.
+    /// </remarks>
+    public static event EventHandler<ObserverFailedEventArgs>? ObserverFailed;
+
     /// <summary>
     /// The port's messages as an observable: <c>OnNext</c> per message, <c>OnCompleted</c> at a clean
     /// close, <c>OnError</c> with the sender's exception when the sender failed.
@@ -95,5 +110,25 @@ public static class ReactiveExtensions
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         return new FlowRxScheduler(scheduler);
+    }
+
+    /// <summary>Reports an observer's exception through <see cref="ObserverFailed"/>, or as an unhandled exception when nobody listens.</summary>
+    internal static void ReportObserverFailure(object port, Exception exception)
+    {
+        EventHandler<ObserverFailedEventArgs>? handler = ObserverFailed;
+        if (handler is not null)
+        {
+            try
+            {
+                handler(null, new ObserverFailedEventArgs(port, exception));
+                return;
+            }
+            catch (Exception handlerFailure)
+            {
+                exception = handlerFailure;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static f => f.Throw(), ExceptionDispatchInfo.Capture(exception), preferLocal: false);
     }
 }
