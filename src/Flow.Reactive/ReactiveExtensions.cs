@@ -34,6 +34,16 @@ public static class ReactiveExtensions
         return new PortObservable<T>(port);
     }
 
+    /// <summary>The observable port's messages as an observable (see <see cref="ToObservable{T}(Port{T})"/>), so <c>source.ToPort(...).ToObservable()</c> reads as one chain.</summary>
+    /// <typeparam name="T">The message type.</typeparam>
+    /// <param name="port">The observable port.</param>
+    /// <returns>A cold observable with one active subscription at a time.</returns>
+    public static IObservable<T> ToObservable<T>(this ObservablePort<T> port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        return port.Port.ToObservable();
+    }
+
     /// <summary>
     /// Subscribes to <paramref name="source"/> and feeds a new port of <paramref name="capacity"/>
     /// under <paramref name="policy"/>: the backpressure Rx lacks. The port closes when the source
