@@ -29,7 +29,7 @@ namespace Flow;
 /// <c>DataflowBlock.ReceiveAsync</c> and the rest of the source protocol work. While linked, the
 /// links are the port's receiver.</para>
 /// </remarks>
-public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, IDisposable, IOwnedEnd
+public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, IDisposable, IOwnedEnd, ISelectable
 {
     internal Port(ChanCore<T> core) => Core = core;
 
@@ -124,6 +124,17 @@ public sealed class Port<T> : IReceivableSourceBlock<T>, IAsyncEnumerable<T>, ID
     public void Dispose() => Core.DisposeReceiver();
 
     void IOwnedEnd.EndOwned(Exception? failure) => Dispose();
+
+    // A port is what a select watches; an array of ports is then an array of selectables as it is.
+    bool ISelectable.IsReady => Core.IsReady;
+
+    void ISelectable.EnterReceiving() => Core.EnterReceiving();
+
+    void ISelectable.ExitReceiving() => Core.ExitReceiving();
+
+    bool ISelectable.TryRegister(ReceiveWaiter waiter) => Core.TryRegister(waiter);
+
+    bool ISelectable.TryUnregister(ReceiveWaiter waiter) => Core.TryUnregister(waiter);
 
     /// <inheritdoc />
     public override string ToString() => $"Port<{typeof(T).Name}>(count: {Count}{(IsCompleted ? ", completed" : string.Empty)})";

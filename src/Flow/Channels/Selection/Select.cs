@@ -32,7 +32,7 @@ public static class Select
     /// <exception cref="ChannelClosedException">The chosen port is closed and drained; <see cref="ChannelClosedException.PortIndex"/> names it.</exception>
     public static (int Index, T Value) Recv<T>(IReadOnlyList<Port<T>> ports, CancellationToken cancellationToken)
     {
-        var set = new PortSet<T>(ports);
+        var set = PortSet<T>.Of(ports);
         SelectEngine.EnterAll(set.Sources);
         try
         {
@@ -55,12 +55,50 @@ public static class Select
     /// <typeparam name="T">The type of the messages.</typeparam>
     /// <param name="ports">The ports to watch; the same port twice counts once.</param>
     /// <param name="cancellationToken">Stops the wait. If cancelled, no message was taken.</param>
-    /// <returns>The index of the port the message came from, and the message.</returns>
+    /// <returns>The index of the port the message came from, and the message; completes synchronously, without allocating, when a port is ready (and <paramref name="ports"/> is an array without repeats).</returns>
     /// <exception cref="ChannelClosedException">The chosen port is closed and drained; <see cref="ChannelClosedException.PortIndex"/> names it.</exception>
-    public static async ValueTask<(int Index, T Value)> RecvAsync<T>(IReadOnlyList<Port<T>> ports, CancellationToken cancellationToken = default)
+    public static ValueTask<(int Index, T Value)> RecvAsync<T>(IReadOnlyList<Port<T>> ports, CancellationToken cancellationToken = default)
     {
-        var set = new PortSet<T>(ports);
-        SelectEngine.EnterAll(set.Sources);
+        PortSet<T> set;
+        try
+        {
+            set = PortSet<T>.Of(ports);
+            SelectEngine.EnterAll(set.Sources);
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            return ValueTask.FromException<(int, T)>(e);
+        }
+
+        bool waiting = false;
+        try
+        {
+            // The common case: a port is ready, so there is nothing to wait for.
+            int chosen = SelectEngine.PickReady(set.Sources);
+            if (chosen != SelectEngine.NotReady && set.TryTake(chosen, out (int, T) result))
+            {
+                return new ValueTask<(int, T)>(result);
+            }
+
+            waiting = true;
+            return RecvWaitingAsync(set, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<(int, T)>(e);
+        }
+        finally
+        {
+            if (!waiting)
+            {
+                SelectEngine.ExitAll(set.Sources);
+            }
+        }
+    }
+
+    /// <summary>The rest of <see cref="RecvAsync{T}"/> when nothing was ready; it owns the receiver guards from here on.</summary>
+    private static async ValueTask<(int Index, T Value)> RecvWaitingAsync<T>(PortSet<T> set, CancellationToken cancellationToken)
+    {
         try
         {
             while (true)
@@ -98,12 +136,25 @@ public static class Select
     public static SelectBuilder Default(Action onDefault) => new SelectBuilder().Default(onDefault);
 
     /// <summary>The distinct ports of a homogeneous select, with the first index of each.</summary>
-    private sealed class PortSet<T>
+    /// <remarks>
+    /// An array of distinct ports is used as it is (a port is an <see cref="ISelectable"/>, and
+    /// arrays of references convert without copying), so such a select allocates nothing for its
+    /// set. Otherwise the distinct ports are copied out, remembering where each first stood.
+    /// </remarks>
+    private readonly struct PortSet<T>
     {
-        private readonly ChanCore<T>[] _cores;
-        private readonly int[] _indices;
+        /// <summary>Where each source stood in the caller's list; null when the source index is the caller's.</summary>
+        private readonly int[]? _indices;
 
-        public PortSet(IReadOnlyList<Port<T>> ports)
+        private PortSet(ISelectable[] sources, int[]? indices)
+        {
+            Sources = sources;
+            _indices = indices;
+        }
+
+        public ISelectable[] Sources { get; }
+
+        public static PortSet<T> Of(IReadOnlyList<Port<T>> ports)
         {
             ArgumentNullException.ThrowIfNull(ports);
             if (ports.Count == 0)
@@ -111,37 +162,53 @@ public static class Select
                 throw new ArgumentException("A select needs at least one port.", nameof(ports));
             }
 
-            var cores = new List<ChanCore<T>>(ports.Count);
+            bool distinct = true;
+            for (int i = 0; i < ports.Count && distinct; i++)
+            {
+                Port<T> port = ports[i] ?? throw new ArgumentNullException(nameof(ports), $"Port {i} of the select is null.");
+                for (int j = 0; j < i; j++)
+                {
+                    if (ReferenceEquals(ports[j].Core, port.Core))
+                    {
+                        distinct = false;
+                        break;
+                    }
+                }
+            }
+
+            if (distinct && ports is Port<T>[] array)
+            {
+                return new PortSet<T>(array, null);
+            }
+
+            var sources = new List<ISelectable>(ports.Count);
             var indices = new List<int>(ports.Count);
+            var seen = new HashSet<ChanCore<T>>(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < ports.Count; i++)
             {
                 Port<T> port = ports[i] ?? throw new ArgumentNullException(nameof(ports), $"Port {i} of the select is null.");
-                if (!cores.Contains(port.Core))
+                if (seen.Add(port.Core))
                 {
-                    cores.Add(port.Core);
+                    sources.Add(port);
                     indices.Add(i);
                 }
             }
 
-            _cores = [.. cores];
-            _indices = [.. indices];
-            Sources = _cores;
+            return new PortSet<T>([.. sources], [.. indices]);
         }
-
-        public ISelectable[] Sources { get; }
 
         /// <summary>Takes the chosen port's message; false when it had none after all (choose again).</summary>
         public bool TryTake(int chosen, out (int Index, T Value) result)
         {
-            switch (_cores[chosen].Poll(take: true, out T? value, out Exception? failure))
+            ChanCore<T> core = ((Port<T>)Sources[chosen]).Core;
+            int index = _indices?[chosen] ?? chosen;
+            switch (core.Poll(take: true, out T? value, out Exception? failure))
             {
                 case PollResult.Message:
-                    result = (_indices[chosen], value!);
+                    result = (index, value!);
                     return true;
                 case PollResult.Ended:
-                    throw _cores[chosen].IsReceiverGone
-                        ? _cores[chosen].EndedException(failure)
-                        : ChannelClosedException.ClosedInSelect(_indices[chosen], failure);
+                    throw core.IsReceiverGone ? core.EndedException(failure) : ChannelClosedException.ClosedInSelect(index, failure);
                 default:
                     result = default;
                     return false;
