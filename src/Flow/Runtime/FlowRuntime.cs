@@ -22,8 +22,11 @@ internal abstract class FlowRuntime
         set => Volatile.Write(ref s_current, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>Runs <paramref name="work"/> later, never inline on the caller's stack.</summary>
+    /// <summary>Runs <paramref name="work"/> later, never inline on the caller's stack: a waiter being resumed.</summary>
     public abstract void Schedule(IThreadPoolWorkItem work);
+
+    /// <summary>Starts a newly spawned task's body later, never inline on the caller's stack.</summary>
+    public abstract void Start(IThreadPoolWorkItem task);
 
     /// <summary>Runs <paramref name="callback"/> with <paramref name="state"/> later, never inline on the caller's stack.</summary>
     public abstract void Schedule(Action<object?> callback, object? state);

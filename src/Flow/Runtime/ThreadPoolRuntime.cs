@@ -19,6 +19,10 @@ internal sealed class ThreadPoolRuntime : FlowRuntime
     // until another thread steals it.
     public override void Schedule(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
 
+    // A spawned task goes to the spawner's local queue, as Task.Run does: a spawner that then
+    // awaits or joins frees its thread for it, so spawn-then-wait stays on one warm core.
+    public override void Start(IThreadPoolWorkItem task) => ThreadPool.UnsafeQueueUserWorkItem(task, preferLocal: true);
+
     public override void Schedule(Action<object?> callback, object? state) => ThreadPool.UnsafeQueueUserWorkItem(callback, state, preferLocal: false);
 
     public override void Resume(Action<object?> continuation, object? state) => continuation(state);

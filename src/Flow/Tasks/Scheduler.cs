@@ -92,7 +92,7 @@ public sealed class Scheduler : IDisposable
 
         if (_taskScheduler is null)
         {
-            FlowRuntime.Current.Schedule(task);
+            FlowRuntime.Current.Start(task);
         }
         else
         {

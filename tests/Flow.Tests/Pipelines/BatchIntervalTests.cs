@@ -25,6 +25,8 @@ internal sealed class FakeClockRuntime(FakeTimeProvider time) : FlowRuntime
 
     public override void Schedule(IThreadPoolWorkItem work) => s_pool.Schedule(work);
 
+    public override void Start(IThreadPoolWorkItem task) => s_pool.Start(task);
+
     public override void Schedule(Action<object?> callback, object? state) => s_pool.Schedule(callback, state);
 
     public override void Resume(Action<object?> continuation, object? state) => s_pool.Resume(continuation, state);
