@@ -18,9 +18,11 @@ namespace Flow.Analyzers;
 
 /// <summary>
 /// FLOW001: make the chan a SharedChan and hand each task its own Clone(). The chan must be created in
-/// this method by a deconstruction of Chan.New; each spawned closure that captures it gets a clone made
-/// just before the spawn, each Spawn(state, body) that hands it over gets <c>chan.Clone()</c>, and the
-/// spawning code keeps the original (and closes it after the last spawn when it does not use it again).
+/// this method by a deconstruction of Chan.New. A spawned closure that captures only the chan becomes
+/// <c>Spawn(chan.Clone(), static chan => ...)</c>, so the task owns its clone and closes it when it ends;
+/// a closure that captures more gets a clone made just before the spawn; a Spawn(state, body) that hands
+/// the chan over gets <c>chan.Clone()</c>. The spawning code keeps the original, and closes it after the
+/// last spawn when it does not use it again.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedChanCodeFix))]
 [Shared]
@@ -67,6 +69,7 @@ public sealed class SharedChanCodeFix : CodeFixProvider
         private readonly TypeSyntax? _declaredType;
         private readonly List<(StatementSyntax Before, string Name, List<IdentifierNameSyntax> Uses)> _clones = new();
         private readonly List<IdentifierNameSyntax> _handovers = new();
+        private readonly List<(ArgumentListSyntax Arguments, ParenthesizedLambdaExpressionSyntax Closure)> _closuresToState = new();
         private readonly TypeSyntax _sharedType;
         private StatementSyntax? _closeAfter;
 
@@ -163,6 +166,12 @@ public sealed class SharedChanCodeFix : CodeFixProvider
             int n = 0;
             foreach (KeyValuePair<SpawnCall, List<IdentifierNameSyntax>> closure in byClosure.OrderBy(c => c.Key.Invocation.SpanStart))
             {
+                if (CanHandOver(closure.Key, chan, model, cancellationToken) is ParenthesizedLambdaExpressionSyntax lambda)
+                {
+                    plan._closuresToState.Add((closure.Key.Invocation.ArgumentList, lambda));
+                    continue;
+                }
+
                 // The clone is declared just before the statement that spawns, which must sit in a block.
                 StatementSyntax? statement = closure.Key.Invocation.FirstAncestorOrSelf<StatementSyntax>();
                 if (statement?.Parent is not BlockSyntax || !statements.Add(statement))
@@ -190,6 +199,53 @@ public sealed class SharedChanCodeFix : CodeFixProvider
             return plan;
         }
 
+        /// <summary>
+        /// The closure, when the spawn can take the chan as its state instead: a parameterless lambda that captures
+        /// nothing but the chan, passed first, to a Spawn that has a Spawn(state, body) form for the same body shape.
+        /// </summary>
+        private static ParenthesizedLambdaExpressionSyntax? CanHandOver(SpawnCall spawn, ILocalSymbol chan, SemanticModel model, CancellationToken cancellationToken)
+        {
+            SeparatedSyntaxList<ArgumentSyntax> arguments = spawn.Invocation.ArgumentList.Arguments;
+            if (spawn.Kind != SpawnKind.Spawn || spawn.State is not null
+                || spawn.Closure is not ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 } lambda
+                || arguments.Count == 0 || arguments[0].Expression != spawn.Body || arguments[0].NameColon is not null)
+            {
+                return null;
+            }
+
+            Captures captures = Captures.Of(lambda, model, cancellationToken);
+            if (captures.This || captures.LocalFunction || captures.Variables.Count != 1
+                || !SymbolEqualityComparer.Default.Equals(captures.Variables[0].Variable, chan))
+            {
+                return null;
+            }
+
+            string? shape = BodyShape(spawn.Method.OriginalDefinition, parameterIndex: 0);
+            bool hasStateForm = shape is not null && spawn.Method.ContainingType.GetMembers(spawn.Method.Name)
+                .OfType<IMethodSymbol>()
+                .Any(m => m.Parameters.Length >= 2 && m.Parameters[0].Name == "state" && BodyShape(m, parameterIndex: 1) == shape);
+            return hasStateForm ? lambda : null;
+        }
+
+        /// <summary>What the body delegate returns: void, Task, Task&lt;T&gt; or T (a type parameter).</summary>
+        private static string? BodyShape(IMethodSymbol method, int parameterIndex)
+        {
+            if (method.Parameters.Length <= parameterIndex
+                || method.Parameters[parameterIndex].Type is not INamedTypeSymbol { DelegateInvokeMethod: IMethodSymbol invoke })
+            {
+                return null;
+            }
+
+            return invoke.ReturnType switch
+            {
+                { SpecialType: SpecialType.System_Void } => "void",
+                ITypeParameterSymbol => "T",
+                INamedTypeSymbol { Name: "Task", IsGenericType: false } => "Task",
+                INamedTypeSymbol { Name: "Task", IsGenericType: true } => "Task<T>",
+                _ => null,
+            };
+        }
+
         public async Task<Document> ApplyAsync(Document document, CancellationToken cancellationToken)
         {
             DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
@@ -212,6 +268,27 @@ public sealed class SharedChanCodeFix : CodeFixProvider
                 {
                     editor.ReplaceNode(use, IdentifierName(name).WithTriviaFrom(use));
                 }
+            }
+
+            foreach ((ArgumentListSyntax arguments, ParenthesizedLambdaExpressionSyntax lambda) in _closuresToState)
+            {
+                // Spawn(() => ...) -> Spawn(chan.Clone(), static chan => ...): the lambda's parameter shadows the chan.
+                SyntaxToken staticKeyword = Token(lambda.GetLeadingTrivia(), SyntaxKind.StaticKeyword, TriviaList(Space));
+                SimpleLambdaExpressionSyntax owned = SimpleLambdaExpression(
+                    lambda.AttributeLists,
+                    lambda.WithoutLeadingTrivia().Modifiers.Insert(0, staticKeyword),
+                    Parameter(Identifier(_chan.Name)).WithTrailingTrivia(lambda.ParameterList.GetTrailingTrivia()),
+                    lambda.ArrowToken,
+                    lambda.Block,
+                    lambda.ExpressionBody);
+                var items = new List<SyntaxNodeOrToken>
+                {
+                    Argument(CloneOf()),
+                    Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space),
+                    arguments.Arguments[0].WithExpression(owned),
+                };
+                items.AddRange(arguments.Arguments.GetWithSeparators().Skip(1));
+                editor.ReplaceNode(arguments, arguments.WithArguments(SeparatedList<ArgumentSyntax>(items)));
             }
 
             foreach (IdentifierNameSyntax use in _handovers)
