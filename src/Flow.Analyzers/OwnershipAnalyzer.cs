@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -31,29 +32,75 @@ public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
         {
             if (FlowTypes.Create(start.Compilation) is FlowTypes flow)
             {
-                start.RegisterSyntaxNodeAction(c => AnalyzeInvocation(c, flow), SyntaxKind.InvocationExpression);
+                // One member body at a time: the spawns are collected as the driver walks the body, and analyzed
+                // at its end, so every diagnostic (a use after the spawn, too) is local to the body it is in.
+                start.RegisterCodeBlockStartAction<SyntaxKind>(block => AnalyzeCodeBlock(block, flow));
             }
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, FlowTypes flow)
+    private static void AnalyzeCodeBlock(CodeBlockStartAnalysisContext<SyntaxKind> block, FlowTypes flow)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        if (!SpawnCall.MayBeSpawn(SpawnCall.InvokedName(invocation)))
-        {
-            return;
-        }
+        var candidates = new List<InvocationExpressionSyntax>();
+        block.RegisterSyntaxNodeAction(
+            c =>
+            {
+                var invocation = (InvocationExpressionSyntax)c.Node;
+                if (SpawnCall.MayBeSpawn(SpawnCall.InvokedName(invocation)))
+                {
+                    lock (candidates)
+                    {
+                        candidates.Add(invocation);
+                    }
+                }
+            },
+            SyntaxKind.InvocationExpression);
 
-        var variables = new VariableFlow(context.SemanticModel, flow, context.CancellationToken);
-        if (variables.Spawn(invocation) is not SpawnCall spawn)
+        block.RegisterCodeBlockEndAction(end =>
         {
-            return;
-        }
+            InvocationExpressionSyntax[] invocations;
+            lock (candidates)
+            {
+                invocations = candidates.ToArray();
+            }
 
-        AnalyzeSpawn(context, flow, variables, spawn);
+            if (invocations.Length == 0)
+            {
+                return;
+            }
+
+            var context = new Context(end.SemanticModel, end.ReportDiagnostic, end.CancellationToken);
+            var variables = new VariableFlow(end.SemanticModel, flow, end.CancellationToken);
+            foreach (InvocationExpressionSyntax invocation in invocations.OrderBy(i => i.SpanStart))
+            {
+                if (variables.Spawn(invocation) is SpawnCall spawn)
+                {
+                    AnalyzeSpawn(context, flow, variables, spawn);
+                }
+            }
+        });
     }
 
-    private static void AnalyzeSpawn(SyntaxNodeAnalysisContext context, FlowTypes flow, VariableFlow variables, SpawnCall spawn)
+    /// <summary>What the analysis of one body needs from its callback.</summary>
+    private readonly struct Context
+    {
+        public Context(SemanticModel semanticModel, Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+        {
+            SemanticModel = semanticModel;
+            Report = report;
+            CancellationToken = cancellationToken;
+        }
+
+        public SemanticModel SemanticModel { get; }
+
+        public Action<Diagnostic> Report { get; }
+
+        public System.Threading.CancellationToken CancellationToken { get; }
+
+        public void ReportDiagnostic(Diagnostic diagnostic) => Report(diagnostic);
+    }
+
+    private static void AnalyzeSpawn(Context context, FlowTypes flow, VariableFlow variables, SpawnCall spawn)
     {
         AnonymousFunctionExpressionSyntax? closure = spawn.Closure;
         Captures? captures = closure is null ? null : Captures.Of(closure, context.SemanticModel, context.CancellationToken);
@@ -115,7 +162,7 @@ public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
 
     /// <summary>FLOW001 for one chan (or duplex end) that <paramref name="spawn"/> takes.</summary>
     private static void AnalyzeExclusiveEnd(
-        SyntaxNodeAnalysisContext context,
+        Context context,
         VariableFlow variables,
         SpawnCall spawn,
         ISymbol variable,
@@ -187,7 +234,7 @@ public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
 
     /// <summary>FLOW002 for one local that the closure of <paramref name="spawn"/> captures.</summary>
     private static void AnalyzeSharedLocal(
-        SyntaxNodeAnalysisContext context,
+        Context context,
         SpawnCall spawn,
         AnonymousFunctionExpressionSyntax closure,
         ISymbol variable,
