@@ -72,7 +72,7 @@ public sealed class AwaitCallCodeFix : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => FixAsync(context.Document, invocation, kind!, diagnostic, ct), equivalenceKey: title),
+                CodeAction.Create(title, ct => FixAsync(context.Document, invocation, kind!, diagnostic, ct), equivalenceKey: nameof(AwaitCallCodeFix)),
                 diagnostic);
         }
     }
