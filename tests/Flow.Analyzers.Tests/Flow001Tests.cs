@@ -90,6 +90,23 @@ public class Flow001Tests
     }
 
     [Fact]
+    public Task AnonymousMethodCapture_Reports()
+    {
+        const string source = """
+            class C
+            {
+                void M()
+                {
+                    var (port, chan) = Chan.New<int>();
+                    Spawn(delegate { chan.Send(1); });
+                    Spawn(delegate { {|#0:chan|}.Send(2); });
+                }
+            }
+            """;
+        return Verify.Analyzer<OwnershipAnalyzer>(source, Flow001(0));
+    }
+
+    [Fact]
     public Task CaptureInLoop_Reports()
     {
         const string source = """

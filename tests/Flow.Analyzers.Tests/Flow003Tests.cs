@@ -98,7 +98,30 @@ public class Flow003Tests
             Flow003(2).WithArguments("DuplexStream.Send", "await SendAsync(...)"));
     }
 
+    [Fact]
+    public Task TopLevelStatementsThatAwait_AreAsyncCode()
+    {
+        const string source = """
+            var (port, chan) = Chan.New<int>();
+            chan.Send(1);
+            int first = port.{|#0:Recv|}();
+            await Task.Yield();
+            """;
+        return Verify.Analyzer<BlockingCallAnalyzer>(source, Microsoft.CodeAnalysis.OutputKind.ConsoleApplication, Flow003(0));
+    }
+
     // ---- not reported ----
+
+    [Fact]
+    public Task TopLevelStatementsThatDoNotAwait_AreNotAsyncCode()
+    {
+        const string source = """
+            var (port, chan) = Chan.New<int>();
+            chan.Send(1);
+            Console.WriteLine(port.Recv());
+            """;
+        return Verify.Analyzer<BlockingCallAnalyzer>(source, Microsoft.CodeAnalysis.OutputKind.ConsoleApplication);
+    }
 
     [Fact]
     public Task AwaitedAsyncForms_DoNotReport()
