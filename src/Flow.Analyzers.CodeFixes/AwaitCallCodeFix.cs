@@ -21,7 +21,7 @@ namespace Flow.Analyzers;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitCallCodeFix))]
 [Shared]
-public sealed class AwaitCallCodeFix : CodeFixProvider
+internal sealed class AwaitCallCodeFix : CodeFixProvider
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.BlockingCallInAsync);

@@ -14,7 +14,7 @@ namespace Flow.Analyzers;
 /// <summary>FLOW004: add <c>static</c> to the body of Spawn(state, body) when it captures nothing.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeStaticCodeFix))]
 [Shared]
-public sealed class MakeStaticCodeFix : CodeFixProvider
+internal sealed class MakeStaticCodeFix : CodeFixProvider
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.NonStaticStateBody);

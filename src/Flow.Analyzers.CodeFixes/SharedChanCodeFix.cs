@@ -26,7 +26,7 @@ namespace Flow.Analyzers;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedChanCodeFix))]
 [Shared]
-public sealed class SharedChanCodeFix : CodeFixProvider
+internal sealed class SharedChanCodeFix : CodeFixProvider
 {
     private const string Title = "Make it a SharedChan and hand each task its own Clone()";
 

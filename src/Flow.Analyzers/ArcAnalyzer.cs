@@ -12,7 +12,7 @@ namespace Flow.Analyzers;
 /// collection (or a mutable collection interface), a StringBuilder, or a class with settable public state.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ArcAnalyzer : DiagnosticAnalyzer
+internal sealed class ArcAnalyzer : DiagnosticAnalyzer
 {
     private const string Sequence = "ImmutableArray<T> or ReadOnlyMemory<T>";
     private const string Map = "ImmutableDictionary<TKey, TValue> or FrozenDictionary<TKey, TValue>";

@@ -13,7 +13,7 @@ namespace Flow.Analyzers;
 /// SelectBuilder.Run, Port.Iter, Tasks.Try) inside an async method, async local function or async lambda.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
+internal sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The property that tells the code fix how to rewrite the call.</summary>
     internal const string FixKind = "FixKind";

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace Flow.Analyzers;
 
 /// <summary>The ids of Flow's diagnostics; each has a help section in docs/analyzers.md.</summary>
-public static class DiagnosticIds
+internal static class DiagnosticIds
 {
     /// <summary>A non-shared chan (or a duplex stream end) owned by two tasks, or used after a task took it.</summary>
     public const string ChanOwnedTwice = "FLOW001";

@@ -14,7 +14,7 @@ namespace Flow.Analyzers;
 /// Spawn(state, body) should be static): the ownership rules of the guide, checked at each spawn-like call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
+internal sealed class OwnershipAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The property of a FLOW004 diagnostic that says the lambda captures nothing (so 'static' can be added).</summary>
     internal const string CapturesNothing = "CapturesNothing";
@@ -219,7 +219,7 @@ public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
         int spawnEnd = spawn.Invocation.Span.End;
         foreach ((IdentifierNameSyntax use, SpawnCall? owner) in owners)
         {
-            if (owner is null && use.SpanStart >= spawnEnd && !IsReassignment(use))
+            if (owner is null && use.SpanStart >= spawnEnd && !IsReassignment(use) && !IsObservation(use))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.ChanOwnedTwice,
@@ -312,6 +312,22 @@ public sealed class OwnershipAnalyzer : DiagnosticAnalyzer
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// A look that cannot send, close or hand the chan on: <c>chan.IsClosed</c>, <c>chan.Capacity</c>,
+    /// <c>chan.Completion</c>, <c>chan.ToString()</c>, <c>nameof(chan)</c>... Checking that a task closed the
+    /// chan it owned is not using it.
+    /// </summary>
+    private static bool IsObservation(IdentifierNameSyntax use)
+    {
+        if (use.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } } })
+        {
+            return true;
+        }
+
+        return use.Parent is MemberAccessExpressionSyntax access && access.Expression == use
+            && access.Name.Identifier.ValueText is "IsClosed" or "Capacity" or "Completion" or "ToString" or "GetHashCode" or "GetType" or "Equals";
     }
 
     private static bool IsReassignment(IdentifierNameSyntax use) =>

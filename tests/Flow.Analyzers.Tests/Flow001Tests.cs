@@ -323,6 +323,26 @@ public class Flow001Tests
     }
 
     [Fact]
+    public Task LookingAtTheChanAfterTheTaskTookIt_DoesNotReport()
+    {
+        const string source = """
+            class C
+            {
+                async Task<bool> M()
+                {
+                    var (port, chan) = Chan.New<int>();
+                    JoinHandle h = Spawn(chan, static c => c.Send(1));
+                    await h;
+                    Console.WriteLine($"{nameof(chan)}: {chan.ToString()}, capacity {chan.Capacity}");
+                    await chan.Completion;
+                    return chan.IsClosed;
+                }
+            }
+            """;
+        return Verify.Analyzer<OwnershipAnalyzer>(source);
+    }
+
+    [Fact]
     public Task OtherClosures_AreNotSpawns()
     {
         const string source = """
