@@ -8,6 +8,7 @@ internal static class Catalog
         new("spawn", "Spawning tasks", SpawnExamples.SpawnTasks),
         new("spawn-capture", "Spawning tasks: capturing state", SpawnExamples.CaptureState),
         new("port-chan", "Communication: a port and a chan", ChannelExamples.PortChan),
+        new("chan-ownership", "Communication: one owner per chan (the ill-typed example, fixed)", OwnershipExamples.OwnedOnce),
         new("shared-chan", "Communication: a SharedChan for several senders", ChannelExamples.SharedChan),
         new("vector-of-ports", "Communication: a vector of ports", ChannelExamples.VectorOfPorts),
         new("future-fib", "Backgrounding computations: a Future", FutureExamples.FibFuture),
