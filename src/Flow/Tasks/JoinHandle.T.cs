@@ -26,7 +26,10 @@ public abstract class JoinHandle<T> : JoinHandle
     /// <summary>Waits for the task to end without blocking a thread.</summary>
     /// <param name="cancellationToken">Stops the wait (not the task).</param>
     /// <returns>Ok with the value, or Err with the failure.</returns>
-    public new async Task<Result<T>> JoinAsync(CancellationToken cancellationToken = default)
+    public new Task<Result<T>> JoinAsync(CancellationToken cancellationToken = default) =>
+        IsEnded ? Task.FromResult(AsValueResult()) : JoinWaitingAsync(cancellationToken);
+
+    private async Task<Result<T>> JoinWaitingAsync(CancellationToken cancellationToken)
     {
         await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
         return AsValueResult();

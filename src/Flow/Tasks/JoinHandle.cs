@@ -346,7 +346,10 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     /// <summary>Waits for the task to end without blocking a thread.</summary>
     /// <param name="cancellationToken">Stops the wait (not the task).</param>
     /// <returns>Ok, or Err with the failure.</returns>
-    public async Task<Result> JoinAsync(CancellationToken cancellationToken = default)
+    public Task<Result> JoinAsync(CancellationToken cancellationToken = default) =>
+        IsEnded ? Task.FromResult(AsResult()) : JoinWaitingAsync(cancellationToken);
+
+    private async Task<Result> JoinWaitingAsync(CancellationToken cancellationToken)
     {
         await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
         return AsResult();
@@ -423,7 +426,32 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     private protected void WaitEnded() => KillableWait.Wait(Ended);
 
     /// <summary>Waits asynchronously until the task ended; the caller's token or the kill of the calling task interrupts it.</summary>
-    private protected Task WaitEndedAsync(CancellationToken cancellationToken) => KillableWait.WaitAsync(Ended, cancellationToken);
+    private protected async Task WaitEndedAsync(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            // The common join: the completion slot's own awaiter, which also wakes on the calling
+            // task's kill, instead of a task completion source and one more hop.
+            await new EndAwaitable(this);
+            return;
+        }
+
+        await KillableWait.WaitAsync(Ended, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Awaits the end of a task without reading its outcome (so without throwing for a failure).</summary>
+    private readonly struct EndAwaitable(JoinHandle handle) : ICriticalNotifyCompletion
+    {
+        public EndAwaitable GetAwaiter() => this;
+
+        public bool IsCompleted => handle.IsEnded;
+
+        public void GetResult() => handle.WaitForAwaiter();
+
+        public void OnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref handle._completion, continuation, flowExecutionContext: true);
+
+        public void UnsafeOnCompleted(Action continuation) => CompletionSlot.OnDoneFromAwaiter(ref handle._completion, continuation, flowExecutionContext: false);
+    }
 
     // ---------------------------------------------------------------------------------------
     // Extras: monitors, the relatives a death propagates to, the kill token, the scope.
