@@ -1,5 +1,7 @@
 // A clean consumer of the Flow packages: spawn, a chan, a shared chan, a future, a pipeline and
-// an Rx subscription. Prints one line per check and "consumer ok" only when all passed.
+// an Rx subscription. Prints one line per check and "consumer ok" only when all passed. The
+// package's analyzers run on this file too (with warnings as errors): it uses the async forms in
+// async code, as FLOW003 asks.
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Flow;
@@ -11,7 +13,7 @@ var checks = new List<(string Name, bool Passed)>();
 var (port, chan) = Chan.New<int>();
 // In async code a handle you do not keep is discarded with `_ =`, as with Task.Run.
 _ = Spawn(chan, static chan => chan.Send(42));
-checks.Add(("spawn and chan", port.Recv() == 42));
+checks.Add(("spawn and chan", await port.RecvAsync() == 42));
 
 var (results, shared) = SharedChan.New<int>();
 for (int i = 1; i <= 3; i++)
@@ -20,10 +22,16 @@ for (int i = 1; i <= 3; i++)
 }
 
 shared.Close();
-checks.Add(("shared chan", results.Iter().Sum() == 60));
+int total10 = 0;
+await foreach (int result in results)
+{
+    total10 += result;
+}
+
+checks.Add(("shared chan", total10 == 60));
 
 Future<int> answer = Future.Spawn(() => 6 * 7);
-checks.Add(("future", answer.Get() == 42 && await answer == 42));
+checks.Add(("future", await answer.GetAsync() == 42 && await answer == 42));
 
 long total = 0;
 Pipeline<string> sum = Pipeline.Create<string>()
