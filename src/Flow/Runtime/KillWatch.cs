@@ -35,6 +35,25 @@ internal readonly struct KillWatch : IDisposable
     /// <summary>Registers <paramref name="wait"/> with <paramref name="task"/>'s kill; a kill that already happened calls <see cref="IKillable.OnKilled"/> at once.</summary>
     public static KillWatch Start(JoinHandle? task, IKillable wait) => task is null ? default : task.Watch(wait);
 
+    /// <summary>The token registration, when the task's slot was taken by another wait; for a waiter that keeps the watch in fewer fields.</summary>
+    public CancellationTokenRegistration Fallback => _fallback;
+
+    /// <summary>True when the watch went through the task's kill token rather than its slot.</summary>
+    public bool ViaToken => _viaToken;
+
+    /// <summary>Ends a watch kept as its parts (the task and the wait being known to the waiter).</summary>
+    public static void End(JoinHandle? task, IKillable wait, CancellationTokenRegistration fallback, bool viaToken)
+    {
+        if (viaToken)
+        {
+            fallback.Dispose();
+        }
+        else
+        {
+            task?.Unwatch(wait);
+        }
+    }
+
     public void Dispose()
     {
         if (_task is null)

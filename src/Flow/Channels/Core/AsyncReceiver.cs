@@ -37,13 +37,21 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     /// <summary>The Flow task that waits, whose kill ends the wait; null outside a task.</summary>
     private JoinHandle? _task;
     private CancellationTokenRegistration _cancellationRegistration;
-    private KillWatch _killWatch;
+    /// <summary>The kill watch's token registration, when it went through the task's token (<see cref="_killViaToken"/>).</summary>
+    private CancellationTokenRegistration _killFallback;
+
+    /// <summary>True when the kill watch went through the task's token; otherwise through its slot (the task and this waiter are known).</summary>
+    private bool _killViaToken;
 
     /// <summary>Set by a token callback that took this waiter out of the slot; read when the work item runs.</summary>
     private volatile bool _cancelled;
 
-    /// <summary>A message a sender handed over directly; valid while <see cref="_hasHandOff"/> is set.</summary>
-    private T _handedOff = default!;
+    /// <summary>
+    /// A message a sender handed over (valid while <see cref="_hasHandOff"/> is set), and later the
+    /// message an enumerator step received (<see cref="LastItem"/>): one field, as the two never
+    /// overlap, so a waiting receiver costs a few bytes less.
+    /// </summary>
+    private T _item = default!;
 
     /// <summary>Set by <see cref="HandOff"/> (before the work item is queued), cleared by the owner when it takes the message.</summary>
     private volatile bool _hasHandOff;
@@ -54,7 +62,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     public AsyncReceiver(ChanCore<T> core) => _core = core;
 
     /// <summary>The message taken by the last <see cref="StartMoveNext"/> that returned true.</summary>
-    public T LastItem { get; private set; } = default!;
+    public T LastItem => _item;
 
     /// <summary>Receives one message; a clean end throws.</summary>
     public ValueTask<T> StartRecv(JoinHandle? task, CancellationToken cancellationToken)
@@ -89,7 +97,9 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         // Register before parking: a callback that fires before we are in the slot finds nothing to
         // take back, and Advance checks the token and the kill again after parking.
         _cancellationRegistration = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(s_onCancelled, this) : default;
-        _killWatch = KillWatch.Start(task, this);
+        KillWatch watch = KillWatch.Start(task, this);
+        _killFallback = watch.Fallback;
+        _killViaToken = watch.ViaToken;
         Advance();
     }
 
@@ -100,8 +110,8 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         // so dropping it would lose it.
         if (_hasHandOff)
         {
-            T item = _handedOff;
-            _handedOff = default!;
+            T item = _item;
+            _item = default!;
             _hasHandOff = false;
             Finish(item, ready: true);
             return;
@@ -157,7 +167,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     /// <summary>Completes the parked receive with <paramref name="item"/>; the caller claimed this waiter out of the slot.</summary>
     public void HandOff(T item)
     {
-        _handedOff = item;
+        _item = item;
         _hasHandOff = true;
         FlowRuntime.Current.Schedule(this);
     }
@@ -207,9 +217,10 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
         // Dispose waits for a callback running on another thread, so no callback of this operation
         // can touch the waiter once it is reused.
         _cancellationRegistration.Dispose();
-        _killWatch.Dispose();
+        KillWatch.End(_task, this, _killFallback, _killViaToken);
         _cancellationRegistration = default;
-        _killWatch = default;
+        _killFallback = default;
+        _killViaToken = false;
         _cancellation = default;
         _task = null;
     }
@@ -235,7 +246,7 @@ internal sealed class AsyncReceiver<T> : ReceiveWaiter, IValueTaskSource<T>, ITh
     {
         try
         {
-            LastItem = _source.GetResult(token);
+            _item = _source.GetResult(token);
             return _ready;
         }
         finally
