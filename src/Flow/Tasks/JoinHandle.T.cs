@@ -31,7 +31,16 @@ public abstract class JoinHandle<T> : JoinHandle
 
     private async Task<Result<T>> JoinWaitingAsync(CancellationToken cancellationToken)
     {
-        await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.CanBeCanceled)
+        {
+            await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // One async method, not two, on the common path.
+            await new EndAwaitable(this);
+        }
+
         return AsValueResult();
     }
 

@@ -351,7 +351,16 @@ public abstract class JoinHandle : IThreadPoolWorkItem
 
     private async Task<Result> JoinWaitingAsync(CancellationToken cancellationToken)
     {
-        await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.CanBeCanceled)
+        {
+            await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // One async method, not two, on the common path.
+            await new EndAwaitable(this);
+        }
+
         return AsResult();
     }
 
@@ -440,7 +449,7 @@ public abstract class JoinHandle : IThreadPoolWorkItem
     }
 
     /// <summary>Awaits the end of a task without reading its outcome (so without throwing for a failure).</summary>
-    private readonly struct EndAwaitable(JoinHandle handle) : ICriticalNotifyCompletion
+    private protected readonly struct EndAwaitable(JoinHandle handle) : ICriticalNotifyCompletion
     {
         public EndAwaitable GetAwaiter() => this;
 
