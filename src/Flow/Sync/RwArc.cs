@@ -79,7 +79,7 @@ public sealed class RwArc<T>
     {
         ArgumentNullException.ThrowIfNull(body);
         _box.Lock.EnterWrite();
-        return RunWrite(body);
+        return RunWrite(body, static (body, box) => body(box.Value));
     }
 
     /// <summary>Runs <paramref name="body"/> with the write lock, alone.</summary>
@@ -89,9 +89,9 @@ public sealed class RwArc<T>
     {
         ArgumentNullException.ThrowIfNull(body);
         _box.Lock.EnterWrite();
-        RunWrite(value =>
+        RunWrite(body, static (body, box) =>
         {
-            body(value);
+            body(box.Value);
             return true;
         });
     }
@@ -103,11 +103,7 @@ public sealed class RwArc<T>
     {
         ArgumentNullException.ThrowIfNull(update);
         _box.Lock.EnterWrite();
-        RunWrite(value =>
-        {
-            _box.Value = update(value);
-            return true;
-        });
+        RunWrite(update, static (update, box) => box.Value = update(box.Value));
     }
 
     /// <summary>Runs <paramref name="body"/> with the write lock, waiting for it without blocking a thread.</summary>
@@ -119,7 +115,7 @@ public sealed class RwArc<T>
     {
         ArgumentNullException.ThrowIfNull(body);
         await _box.Lock.EnterWriteAsync().ConfigureAwait(false);
-        return RunWrite(body);
+        return RunWrite(body, static (body, box) => body(box.Value));
     }
 
     /// <summary>Declares the value sound again after a writer poisoned it.</summary>
@@ -141,14 +137,15 @@ public sealed class RwArc<T>
         }
     }
 
-    private TResult RunWrite<TResult>(Func<T, TResult> body)
+    /// <summary>Runs a writer with the write lock held, and releases it; state-passing, so no write allocates a closure.</summary>
+    private TResult RunWrite<TState, TResult>(TState state, Func<TState, RwBox<T>, TResult> body)
     {
         try
         {
             ThrowIfPoisoned();
             try
             {
-                return body(_box.Value);
+                return body(state, _box);
             }
             catch (Exception e)
             {
